@@ -1,0 +1,59 @@
+"""Write outputs atomically: a temporary file beside the target, then one rename.
+
+A crash, a full disk or a report left open in Excel never leaves half a file
+and never destroys the previous one.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import OutputError
+
+__all__ = ["atomic_path", "atomic_write", "explain_os_error"]
+
+
+def explain_os_error(exc: OSError) -> str:
+    """A Japanese reason, with what to do, for a failed write."""
+    if isinstance(exc, PermissionError):
+        return "ファイルが Excel などで開かれているか、書き込み権限がありません。ファイルを閉じてからやり直してください。"
+    if exc.errno == errno.ENOSPC:
+        return "ディスクの空き容量が足りません。空きを作ってからやり直してください。"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "保存先のフォルダがありません。フォルダを確認してください。"
+    if exc.errno == errno.EROFS:
+        return "保存先が読み取り専用です。別のフォルダを指定してください。"
+    return f"保存できませんでした（{exc.strerror or exc}）。"
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces ``target`` in one step."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=suffix or target.suffix, dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(target, explain_os_error(exc)) from exc
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(target, explain_os_error(exc)) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink(missing_ok=True)
+
+
+def atomic_write(target: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp_path)`` and move the result onto ``target`` atomically."""
+    with atomic_path(target) as tmp:
+        write(tmp)
+    return Path(target)

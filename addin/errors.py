@@ -1,0 +1,66 @@
+"""The exception tree: for jobs that cannot be done at all.
+
+Problems *in* the data (a wrong cell in a department workbook) are values,
+:class:`addin.issues.Issue`; exceptions are only for "cannot do the job"::
+
+    ReformError                 base of everything the tool raises on purpose
+    ├── PlanError               the plan workbook is missing or broken (carries problems)
+    ├── UnreadableWorkbook      a file is not a readable, safe .xlsx (carries code and reason)
+    └── OutputError             an output cannot be written (open in Excel, no permission, disk full)
+
+Every message is Japanese and says what to do; the CLI and the Excel glue
+show ``str(exc)`` and never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ReformError", "PlanError", "PlanProblem", "UnreadableWorkbook", "OutputError"]
+
+
+class ReformError(Exception):
+    """Base class of every error the tool raises on purpose."""
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """One problem in the plan workbook, with its place."""
+
+    sheet: str
+    cell: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"シート「{self.sheet}」" + (f" セル {self.cell}" if self.cell else "")
+        return f"{where}: {self.message}"
+
+
+class PlanError(ReformError):
+    """The plan workbook cannot be used; ``problems`` lists every reason found."""
+
+    def __init__(self, path: object, problems: list[PlanProblem]):
+        self.path = path
+        self.problems = list(problems)
+        lines = [f"計画ワークブック {path} に問題があります（{len(self.problems)}件）。修正してからやり直してください。"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class UnreadableWorkbook(ReformError):
+    """A file that is not a readable, safe .xlsx; ``reason`` says what to do."""
+
+    def __init__(self, path: object, reason: str, code: str = "unreadable"):
+        self.path = path
+        self.reason = reason
+        self.code = code
+        super().__init__(f"{path}: {reason}")
+
+
+class OutputError(ReformError):
+    """An output file cannot be written; nothing half-written is left behind."""
+
+    def __init__(self, path: object, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path} に書き込めません: {reason}")

@@ -1,0 +1,62 @@
+"""Japanese fiscal years: every accepted spelling in, ``R8`` out.
+
+A fiscal year is kept as the Western calendar year in which it starts
+(令和8年度 = FY2026 = April 2026 to March 2027), so arithmetic and ordering
+are plain integers; only input and output know about eras.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["parse_fiscal_year", "format_fiscal_year", "fiscal_years", "FiscalYearError"]
+
+# First Western year of each era, minus one: era year N is base + N.
+_ERAS = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988}
+_ERA_RE = re.compile(r"^(令和|平成|R|H)\s*(元|\d{1,2})\s*(年度|年)?$")
+_WESTERN_RE = re.compile(r"^(\d{4})\s*(年度|年)?$")
+_FY_RE = re.compile(r"^FY\s*(\d{4})$")
+
+
+class FiscalYearError(ValueError):
+    """A value that is not a fiscal year in any accepted form."""
+
+
+def parse_fiscal_year(value: object) -> int:
+    """Return the Western start year of a fiscal year given as R8, Ｒ８, 令和8年度, 2026 or 2026年度."""
+    if isinstance(value, bool) or value is None:
+        raise FiscalYearError(f"年度として読めません: {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        if 1900 <= value <= 2200:
+            return value
+        if 1 <= value <= 99:  # a bare era number typed into a year cell means Reiwa
+            return _ERAS["R"] + value
+        raise FiscalYearError(f"年度として読めません: {value!r}")
+    text = unicodedata.normalize("NFKC", str(value)).strip().upper().replace(" ", "")
+    match = _ERA_RE.match(text)
+    if match:
+        era, number = match.group(1), match.group(2)
+        return _ERAS[era] + (1 if number == "元" else int(number))
+    match = _WESTERN_RE.match(text) or _FY_RE.match(text)
+    if match:
+        year = int(match.group(1))
+        if 1900 <= year <= 2200:
+            return year
+    if text.isdigit() and 1 <= int(text) <= 99:
+        return _ERAS["R"] + int(text)
+    raise FiscalYearError(f"年度として読めません: {value!r}（例: R8、令和8年度、2026年度）")
+
+
+def format_fiscal_year(year: int) -> str:
+    """Write a fiscal year the way every output does: ``R8`` (or ``H30`` before Reiwa)."""
+    if year >= 2019:
+        return f"R{year - _ERAS['R']}"
+    return f"H{year - _ERAS['H']}"
+
+
+def fiscal_years(start: int, end: int) -> list[int]:
+    """Every fiscal year from start to end, both included."""
+    return list(range(start, end + 1))

@@ -1,0 +1,178 @@
+"""Normalization of what departments type: widths, Japanese numbers, grades, percents.
+
+Every parser takes a raw cell value (str, int, float, None) and returns a
+clean value or raises :class:`NotANumber`/:class:`NotAChoice`; validation turns
+those into issues. Numbers are computed in Decimal so 1.1万円 is exactly 11千円.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "fold_width", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
+    "parse_grade", "parse_choice", "NotANumber", "NotAChoice", "GRADES", "PROGRESS_CHOICES",
+]
+
+GRADES = ("A", "B", "C", "-")
+PROGRESS_CHOICES = ("予定どおり", "前倒し", "遅れ", "未着手", "完了")
+# What clerks actually type for the same progress value.
+_PROGRESS_SYNONYMS = {"予定通り": "予定どおり", "予定とおり": "予定どおり", "順調": "予定どおり",
+                      "前倒": "前倒し", "遅延": "遅れ", "遅れている": "遅れ", "未実施": "未着手", "完了済": "完了",
+                      "完了済み": "完了"}
+
+_DASHES = "-－ー―‐−–—ｰ"
+_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+_SECTIONS = {"万": 10**4, "億": 10**8, "兆": 10**12}
+_TOKEN = re.compile(r"(\d+(?:\.\d+)?|\.\d+)|([十百千万億兆])")
+_NEGATIVE_MARKS = ("△", "▲", "-", "マイナス")
+
+
+class NotANumber(ValueError):
+    """A number cell whose text does not parse."""
+
+
+class NotAChoice(ValueError):
+    """A choice cell whose value is not one of the allowed values."""
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, letters, ％ ， － and spaces to half width (NFKC), trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def clean_text(value: object) -> str | None:
+    """Text as typed, trimmed; empty and whitespace-only cells are None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\r\n", "\n").strip()
+    return text or None
+
+
+def _to_number(value: Decimal) -> int | float:
+    value = value.quantize(Decimal("0.000001")).normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _split_number(text: str) -> tuple[Decimal, str]:
+    """Parse '1億5千万円' into (150000000, '円'); the unit is what follows the number."""
+    s = fold_width(text).replace(",", "").replace(" ", "").replace("\u3000", "")
+    negative = False
+    for mark in _NEGATIVE_MARKS:
+        if s.startswith(mark):
+            negative, s = True, s[len(mark):]
+            break
+    if s.startswith("+"):
+        s = s[1:]
+    total = Decimal(0)
+    section = Decimal(0)
+    current: Decimal | None = None
+    pos = 0
+    seen_digit = False
+    while pos < len(s):
+        match = _TOKEN.match(s, pos)
+        if not match:
+            break
+        number, mult = match.groups()
+        if number is not None:
+            if current is not None:
+                break  # two numbers in a row ('12 34'): not one amount
+            current = Decimal(number)
+            seen_digit = True
+        elif mult in _MULTIPLIERS:
+            section += (current if current is not None else Decimal(1)) * _MULTIPLIERS[mult]
+            current = None
+        else:
+            section += current if current is not None else Decimal(0)
+            total += (section if section else Decimal(1)) * _SECTIONS[mult]
+            section, current = Decimal(0), None
+        pos = match.end()
+    if not seen_digit:
+        raise NotANumber(text)
+    total += section + (current if current is not None else Decimal(0))
+    return (-total if negative else total), s[pos:]
+
+
+def parse_number(value: object) -> int | float | None:
+    """A plain number from a cell: 1,234 / １，２３４ / 1.5万 / △500. Units are ignored."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise NotANumber(value)
+    if isinstance(value, (int, float)):
+        return _to_number(Decimal(str(value)))
+    try:
+        number, _unit = _split_number(str(value))
+    except InvalidOperation as exc:
+        raise NotANumber(value) from exc
+    return _to_number(number)
+
+
+def parse_amount_thousand_yen(value: object) -> int | float | None:
+    """An amount in 千円: 1234 / 1234千円 / 123万円 (=1,230) / 1億5千万円 (=150,000) / 500円 (=0.5)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise NotANumber(value)
+    if isinstance(value, (int, float)):
+        return _to_number(Decimal(str(value)))
+    text = str(value)
+    number, unit = _split_number(text)
+    unit = unit.strip()
+    # Kanji multipliers (千, 万, 億) were applied while parsing, so the number is in yen whenever
+    # one was written or the unit is 円; a bare number is already in 千円.
+    if unit.startswith("円") or any(ch in fold_width(text) for ch in "千万億兆"):
+        if unit not in ("", "円"):
+            raise NotANumber(value)
+        return _to_number(number / 1000)
+    if unit:
+        raise NotANumber(value)
+    return _to_number(number)
+
+
+def parse_percent(value: object, number_format: str | None = None) -> int | float | None:
+    """A percent as a number of percent: 26, '26%', '２６％' and 0.26 in a %-formatted cell all give 26."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise NotANumber(value)
+    if isinstance(value, (int, float)):
+        number = Decimal(str(value))
+        if number_format and "%" in number_format:
+            number *= 100
+        return _to_number(number)
+    number, unit = _split_number(str(value))
+    if unit.strip() not in ("", "%", "パーセント", "ポイント"):
+        raise NotANumber(value)
+    return _to_number(number)
+
+
+def parse_grade(value: object) -> str | None:
+    """自己評価: A/B/C/- in either width or case; None when empty."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = fold_width(text).upper()
+    if text and all(ch in _DASHES for ch in text):
+        return "-"
+    if text in GRADES:
+        return text
+    raise NotAChoice(value)
+
+
+def parse_choice(value: object, choices: tuple[str, ...] = PROGRESS_CHOICES) -> str | None:
+    """A dropdown value, forgiving of width and the usual synonyms; None when empty."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = fold_width(text)
+    if text in choices:
+        return text
+    synonym = _PROGRESS_SYNONYMS.get(text)
+    if synonym in choices:
+        return synonym
+    raise NotAChoice(value)
