@@ -1,0 +1,59 @@
+"""The look shared by every workbook the tool writes: fonts, fills, borders, page setup."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "FONT_NAME", "BODY_FONT", "BOLD_FONT", "TITLE_FONT", "HEADER_FONT", "HEADER_FILL", "INPUT_FILL",
+    "FIXED_FILL", "MISSING_FILL", "ERROR_FILL", "WARNING_FILL", "THIN_BORDER", "WRAP_TOP", "CENTER",
+    "style_header_row", "setup_print", "set_widths",
+]
+
+FONT_NAME = "游ゴシック"
+BODY_FONT = Font(name=FONT_NAME, size=10)
+BOLD_FONT = Font(name=FONT_NAME, size=10, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
+HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="305496")   # dark blue: headers
+FIXED_FILL = PatternFill("solid", fgColor="F2F2F2")    # grey: fixed by the plan, protected
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")    # light yellow: for the department to fill
+MISSING_FILL = PatternFill("solid", fgColor="F8CBAD")  # orange: required and still empty
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")    # red: an error found by 入力チェック
+WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")  # amber: a warning
+_THIN = Side(style="thin", color="808080")
+THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def style_header_row(ws: Worksheet, row: int, first_col: int, last_col: int) -> None:
+    """Dark header cells with white bold text, centered and wrapped."""
+    for col in range(first_col, last_col + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = THIN_BORDER
+
+
+def setup_print(ws: Worksheet, header_rows: str | None = None, landscape: bool = True) -> None:
+    """A4, landscape by default, fit to one page wide, header rows repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if header_rows:
+        ws.print_title_rows = header_rows
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
+    """Column widths by letter, in Excel's character units."""
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width

@@ -1,0 +1,20 @@
+"""Shared fixtures: the default plan, written plan workbooks, temporary folders."""
+
+from __future__ import annotations
+
+import pytest
+
+from addin.default_plan import default_plan
+from addin.plan_writer import write_plan
+
+
+@pytest.fixture(scope="session")
+def plan():
+    """The embedded default plan."""
+    return default_plan()
+
+
+@pytest.fixture(scope="session")
+def plan_path(tmp_path_factory, plan):
+    """The default plan written as a plan workbook."""
+    return write_plan(plan, tmp_path_factory.mktemp("plan") / "plan.xlsx")
