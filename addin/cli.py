@@ -135,6 +135,112 @@ def gantt(plan: str, out: str, year: str | None) -> None:
     click.echo(str(write_gantt(loaded, Path(out), chosen)))
 
 
+@cli.command()
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@_year_option()
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="結果を JSON で書き出す")
+@click.option("--report", "report", type=click.Path(dir_okay=False), help="検証結果シートの .xlsx を書き出す")
+@click.option("--return-dir", "return_dir", type=click.Path(file_okay=False), help="課ごとの差戻しリストを書き出すフォルダ")
+def validate(plan: str, inputs: tuple[str, ...], year: str | None, json_path: str | None, report: str | None,
+             return_dir: str | None) -> None:
+    """提出された課の入力様式（ファイルまたはフォルダ）を検証する。
+
+    Example: reform validate plan.xlsx 提出/ --year R8 --json 検証.json --report 検証結果.xlsx
+    """
+    from .jsonio import write_json
+    from .validate import validate_inputs
+    from .validation_report import write_return_lists, write_validation_report
+
+    loaded = _load_plan(plan)
+    run = validate_inputs(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year))
+    if json_path:
+        write_json(run.to_json(), json_path)
+    if report:
+        write_validation_report(run, loaded, Path(report))
+    if return_dir:
+        for path in write_return_lists(run, loaded, Path(return_dir)):
+            click.echo(str(path))
+    _echo_summary(run)
+    if not run.files:
+        click.echo("エラー: 検証できる .xlsx ファイルがありません。", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(run.exit_code)
+
+
+def _echo_summary(run) -> None:
+    s = run.summary()
+    click.echo(f"ファイル {s['files']}件: 正常 {s['ok']} / 要修正 {s['invalid']} / 読めない {s['unreadable']}"
+               f"（エラー {s['errors']}件、警告 {s['warnings']}件、対象外 {len(run.skipped)}件）")
+
+
+@cli.command()
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@_year_option()
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="集約結果の .xlsx")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="集約結果を JSON で書き出す")
+@click.option("--db", "db", type=click.Path(dir_okay=False), help="履歴データベース（既定: 出力と同じフォルダの reform.db）")
+def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, json_path: str | None, db: str | None) -> None:
+    """検証してから、正常な提出を集約した報告書（取組状況一覧・KPI一覧・評価集計・効果額集計・工程表・提出状況）を作る。
+
+    Example: reform consolidate plan.xlsx 提出/ --year R8 --out 集約.xlsx --json 集約.json
+    """
+    from .consolidate import consolidate as run_consolidation
+    from .jsonio import write_json
+
+    loaded = _load_plan(plan)
+    result = run_consolidation(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year), Path(out),
+                               db_path=Path(db) if db else None)
+    if json_path:
+        write_json(result.to_json(), json_path)
+    click.echo(str(result.report_path))
+    _echo_summary(result.run)
+    sys.exit(result.run.exit_code)
+
+
+@cli.command("export-finance")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="値だけの .xlsx")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False), help="CSV（UTF-8 BOM 付き）を書き出すフォルダ")
+def export_finance(report: str, out: str, csv_dir: str | None) -> None:
+    """集約結果から財政課向けの値だけのブック（効果額集計・KPI一覧）と CSV を書き出す。
+
+    Example: reform export-finance 集約.xlsx --out 財政課.xlsx --csv 財政課CSV
+    """
+    from .finance import export_finance as run_export
+
+    for path in run_export(Path(report), Path(out), Path(csv_dir) if csv_dir else None):
+        click.echo(str(path))
+
+
+@cli.command("build-addin")
+@click.option("--out", "out", default="workbooks/reform.xlam", show_default=True, type=click.Path(dir_okay=False))
+def build_addin(out: str) -> None:
+    """macros/ のテキストから Excel アドイン（.xlam、リボン「行革進行管理」付き）を作る。
+
+    Example: reform build-addin --out workbooks/reform.xlam
+    """
+    from .xlam.build import build_addin as build
+
+    click.echo(str(build(Path(out))))
+
+
+@cli.command()
+@click.option("--departments", "departments", default=100, show_default=True, type=click.IntRange(1, 100000),
+              help="合成する課の数")
+@click.option("--out", "out", default="bench-out", show_default=True, type=click.Path(file_okay=False),
+              help="合成したブックを置くフォルダ（再利用する）")
+def bench(departments: int, out: str) -> None:
+    """合成した N 課分のブックで様式作成・検証・集約の時間を測り、手書きの pandas 集約と読み込みの下限との比を出す。
+
+    Example: reform bench --departments 1000
+    """
+    from .bench import run_bench
+
+    click.echo(run_bench(departments, Path(out)))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="reform")
