@@ -1,0 +1,178 @@
+"""Excel in, records out: a department workbook read once into raw cells with their A1 addresses.
+
+Values come from python-calamine (fast; it keeps dates, full-width text and
+numbers stored as text as they are). What calamine does not say — which cells
+are percent-formatted, which formulas were never computed — comes from one
+streaming pass over the XML (:mod:`addin.xlsxscan`). An open openpyxl workbook
+(入力チェック) is read the same way through :func:`records_from_openpyxl`.
+
+Everything after this module works on :class:`WorkbookRecords`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import template as T
+from .guard import open_calamine
+from .tables import find_table, header_key, missing_headers
+from .xlsxscan import is_percent_format, scan_cell_flags
+
+__all__ = ["RawCell", "RawRow", "RawTable", "WorkbookRecords", "read_records", "records_from_openpyxl",
+           "read_submission", "TABLE_HEADERS"]
+
+TABLE_HEADERS = {T.INPUT_SHEET: T.INPUT_HEADERS, T.KPI_SHEET: T.KPI_HEADERS}
+_META_SCAN_ROWS = 50
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """One cell as stored: its value (None when empty), its A1 address and what the XML says about it."""
+
+    value: object
+    cell: str
+    percent: bool = False
+    formula_without_value: bool = False
+
+
+@dataclass
+class RawRow:
+    """One data row of a table: header name -> cell."""
+
+    sheet: str
+    row: int  # 1-based
+    cells: dict[str, RawCell]
+
+
+@dataclass
+class RawTable:
+    """A table found by its header row; ``missing`` names the required headers not found."""
+
+    sheet: str
+    header_row: int | None  # 1-based, None when the headers were not found
+    rows: list[RawRow] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WorkbookRecords:
+    """Everything the checks need from one department workbook."""
+
+    path: str
+    sheets: list[str]
+    meta: dict[str, RawCell] = field(default_factory=dict)  # 様式情報 label -> value cell
+    tables: dict[str, RawTable] = field(default_factory=dict)  # only sheets that exist
+
+    @property
+    def has_meta(self) -> bool:
+        return T.META_SHEET in self.sheets
+
+    def meta_value(self, key: str) -> object:
+        cell = self.meta.get(key)
+        return None if cell is None else cell.value
+
+    def table(self, sheet: str) -> RawTable | None:
+        """The sheet's table when its headers were all found."""
+        table = self.tables.get(sheet)
+        return table if table is not None and table.header_row is not None else None
+
+
+def _a1(row: int, col: int) -> str:
+    """A1 address from 0-based indexes."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col + 1)}{row + 1}"
+
+
+def _empty_to_none(value: object) -> object:
+    return None if value == "" else value
+
+
+def _build(path: str, grids: dict[str, list[list[object]]], percent, no_value) -> WorkbookRecords:
+    """Records from plain grids (0-based, anchored at A1) plus the two flag lookups."""
+    records = WorkbookRecords(path=path, sheets=list(grids))
+    meta_rows = grids.get(T.META_SHEET)
+    if meta_rows is not None:
+        wanted = {header_key(k): k for k in T.META_KEYS}
+        for r, row in enumerate(meta_rows[:_META_SCAN_ROWS]):
+            if len(row) >= 1 and header_key(row[0]) in wanted:
+                key = wanted[header_key(row[0])]
+                if key not in records.meta:
+                    value = _empty_to_none(row[1]) if len(row) > 1 else None
+                    address = _a1(r, 1)
+                    records.meta[key] = RawCell(value, address, False, no_value(T.META_SHEET, address))
+    for sheet, headers in TABLE_HEADERS.items():
+        grid = grids.get(sheet)
+        if grid is None:
+            continue
+        found = find_table(grid, headers)
+        if found is None:
+            records.tables[sheet] = RawTable(sheet, None, missing=missing_headers(grid, headers))
+            continue
+        table = RawTable(sheet, found.header_row + 1)
+        for index, row in found.data_rows():
+            cells = {}
+            for name, col in found.columns.items():
+                address = _a1(index, col)
+                value = _empty_to_none(row[col]) if col < len(row) else None
+                cells[name] = RawCell(value, address, percent(sheet, address), no_value(sheet, address))
+            # A row is data when something but a bare formula placeholder is in it.
+            if any(c.value is not None or c.formula_without_value for c in cells.values()):
+                table.rows.append(RawRow(sheet, index + 1, cells))
+        records.tables[sheet] = table
+    return records
+
+
+def read_records(path: str | Path) -> WorkbookRecords:
+    """Read a department workbook file once; raises UnreadableWorkbook when it cannot be read."""
+    from .errors import UnreadableWorkbook
+
+    book = open_calamine(path)
+    wanted = [T.META_SHEET, *TABLE_HEADERS]
+    try:
+        names = list(book.sheet_names)
+        grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                 for name in names if name in wanted}
+        flags = scan_cell_flags(path, [n for n in wanted if n in names])
+    except Exception as exc:  # noqa: BLE001 - a part that does not parse is one Japanese message
+        raise UnreadableWorkbook(path, f"ファイルの中身が壊れています（{type(exc).__name__}）。"
+                                       "Excel で開けるか確認し、保存し直して提出してもらってください。") from exc
+    grids_all = {name: grids.get(name, []) for name in names}
+    return _build(str(path), grids_all, flags.is_percent, flags.lacks_value)
+
+
+def records_from_openpyxl(wb, path: str | Path = "") -> WorkbookRecords:
+    """Records from an open openpyxl workbook (入力チェック); a formula cell has no value there."""
+    grids: dict[str, list[list[object]]] = {}
+    percent: dict[str, set[str]] = {}
+    formulas: dict[str, set[str]] = {}
+    for ws in wb.worksheets:
+        if ws.title not in (T.META_SHEET, *TABLE_HEADERS):
+            grids[ws.title] = []
+            continue
+        grid: list[list[object]] = []
+        percent[ws.title], formulas[ws.title] = set(), set()
+        for row in ws.iter_rows():
+            values = []
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "f":
+                    formulas[ws.title].add(cell.coordinate)
+                    value = None
+                elif isinstance(value, _dt.datetime) and value.time() == _dt.time(0):
+                    value = value.date()
+                if value is not None and is_percent_format(cell.number_format):
+                    percent[ws.title].add(cell.coordinate)
+                values.append(value)
+            grid.append(values)
+        grids[ws.title] = grid
+    return _build(str(path), grids, lambda s, c: c in percent.get(s, ()), lambda s, c: c in formulas.get(s, ()))
+
+
+def read_submission(path: str | Path, plan, year: int | None = None):
+    """Read and check one department workbook: ``(Submission or None, issues)``; raises UnreadableWorkbook."""
+    from .check import evaluate
+
+    return evaluate(read_records(path), plan, year)
