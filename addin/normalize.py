@@ -106,9 +106,11 @@ def parse_number(value: object) -> int | float | None:
     if isinstance(value, (int, float)):
         return _to_number(Decimal(str(value)))
     try:
-        number, _unit = _split_number(str(value))
+        number, unit = _split_number(str(value))
     except InvalidOperation as exc:
         raise NotANumber(value) from exc
+    if any(ch.isdigit() for ch in unit):
+        raise NotANumber(value)  # '12 34', '1.2.3': not one number
     return _to_number(number)
 
 

@@ -220,16 +220,23 @@ def _same_number(raw_cell, expected: float | None, percent_unit: bool) -> bool:
 
 def check_fixed_cells(rule: Rule, ctx: Context) -> Iterator[Issue]:
     plan = ctx.plan
+    # Only the first row of an item assigned to this department: other rows are errors already.
+    assigned = {i.item_id for i in plan.items_for(ctx.department)} if ctx.knows_department() else set(plan.items_by_id)
+    seen: set[str] = set()
     for entry, raw in ctx.entries:
-        item = plan.item(entry.item_id) if entry.item_id else None
+        item = plan.item(entry.item_id) if entry.item_id in assigned and entry.item_id not in seen else None
+        seen.add(entry.item_id)
         cell = raw.cells.get("改革項目")
         if item is None or cell is None or cell.formula_without_value:
             continue
         if header_key(cell.value) != header_key(item.name):
             yield rule.issue(ctx, T.INPUT_SHEET, cell.cell, item.item_id, "改革項目", cell.value, expected=item.name)
-    kpis = {k.key: k for k in plan.kpis}
+    kpis = {k.key: k for k in plan.kpis if k.item_id in assigned}
+    seen_kpis: set[tuple] = set()
     for kpi_row, raw in ctx.kpis:
-        kpi = kpis.get((kpi_row.item_id, kpi_row.name))
+        key = (kpi_row.item_id, kpi_row.name)
+        kpi = kpis.get(key) if key not in seen_kpis else None
+        seen_kpis.add(key)
         if kpi is None:
             continue
         unit = raw.cells.get("単位")
