@@ -28,3 +28,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache build *.egg-info
+
+wheelhouse: $(STAMP)
+	$(BIN)/reform build-addin --out workbooks/reform.xlam
+	$(BIN)/python -m addin.wheelhouse --out wheelhouse --addin workbooks/reform.xlam

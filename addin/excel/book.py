@@ -1,0 +1,100 @@
+"""The open Excel workbook behind one small interface; the only module that touches xlwings objects.
+
+:class:`XlwingsBook` wraps ``xw.Book.caller()``; tests use a fake with the same
+methods, so every button is tested without Excel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, Sequence
+
+__all__ = ["ExcelBook", "XlwingsBook", "caller_book", "XLWINGS_HINT"]
+
+XLWINGS_HINT = "xlwings がインストールされていません。コマンドプロンプトで pip install \"reform-addin[excel]\" を実行してください。"
+
+
+class ExcelBook(Protocol):
+    """What the buttons need from the open workbook."""
+
+    path: Path
+
+    def sheet_rows(self, name: str) -> list[list[object]] | None: ...
+    def write_rows(self, name: str, rows: Sequence[Sequence[object]]) -> None: ...
+    def save_copy(self, target: Path) -> None: ...
+    def mark_cell(self, sheet: str, cell: str, rgb: tuple[int, int, int], note: str) -> None: ...
+    def clear_marks(self, sheet: str, cells: Sequence[str]) -> None: ...
+    def activate(self, sheet: str) -> bool: ...
+    def status(self, text: str | None) -> None: ...
+    def alert(self, text: str, title: str = "行革進行管理") -> None: ...
+
+
+class XlwingsBook:
+    """An :class:`ExcelBook` over an xlwings Book (the workbook whose button was clicked)."""
+
+    def __init__(self, book):
+        self.book = book
+        self.path = Path(book.fullname)
+
+    def _sheet(self, name: str):
+        names = [s.name for s in self.book.sheets]
+        return self.book.sheets[name] if name in names else None
+
+    def sheet_rows(self, name: str) -> list[list[object]] | None:
+        sheet = self._sheet(name)
+        if sheet is None:
+            return None
+        values = sheet.used_range.options(ndim=2).value
+        return [list(row) for row in values]
+
+    def write_rows(self, name: str, rows: Sequence[Sequence[object]]) -> None:
+        sheet = self._sheet(name) or self.book.sheets.add(name, after=self.book.sheets[-1])
+        sheet.clear()
+        if rows:
+            sheet.range("A1").value = [list(r) for r in rows]
+            sheet.range("A1").expand("right").font.bold = True
+            sheet.autofit("c")
+
+    def save_copy(self, target: Path) -> None:
+        # SaveCopyAs keeps the open book untouched (its name, its dirty state); both Windows and
+        # macOS Excel expose it through the object model.
+        self.book.api.SaveCopyAs(str(target))
+
+    def mark_cell(self, sheet: str, cell: str, rgb: tuple[int, int, int], note: str) -> None:
+        rng = self.book.sheets[sheet].range(cell)
+        rng.color = rgb
+        if rng.note is not None:
+            rng.note.delete()
+        rng.add_note(note)
+
+    def clear_marks(self, sheet: str, cells: Sequence[str]) -> None:
+        target = self._sheet(sheet)
+        if target is None:
+            return
+        for cell in cells:
+            rng = target.range(cell)
+            rng.color = None
+            if rng.note is not None:
+                rng.note.delete()
+
+    def activate(self, sheet: str) -> bool:
+        target = self._sheet(sheet)
+        if target is None:
+            return False
+        target.activate()
+        return True
+
+    def status(self, text: str | None) -> None:
+        self.book.app.status_bar = text if text else False
+
+    def alert(self, text: str, title: str = "行革進行管理") -> None:
+        self.book.app.alert(text, title=title)
+
+
+def caller_book() -> XlwingsBook:
+    """The workbook whose ribbon button called Python (only valid inside a RunPython call)."""
+    try:
+        import xlwings as xw
+    except ImportError as exc:  # the optional front end: say how to install it
+        raise RuntimeError(XLWINGS_HINT) from exc
+    return XlwingsBook(xw.Book.caller())

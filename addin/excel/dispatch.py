@@ -1,0 +1,208 @@
+"""Ribbon buttons → library calls. ``dispatch(button_id)`` is what the VBA RunPython calls.
+
+Every button reads its settings from the open plan workbook's 設定 sheet
+(報告年度, 提出フォルダ, 出力フォルダ), calls the same library functions as the
+command line, writes what it did into the sheet 実行結果 and tells the user in a
+Japanese message box. No traceback ever reaches the user: details go to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ReformError
+from ..fiscal import format_fiscal_year
+from ..issues import ERROR
+from .book import ExcelBook, caller_book
+
+__all__ = ["dispatch", "BUTTONS", "RESULT_SHEET", "CHECK_SHEET"]
+
+log = logging.getLogger("reform")
+RESULT_SHEET = "実行結果"
+CHECK_SHEET = "入力チェック結果"
+CHECK_HEADERS = ["重要度", "区分", "シート", "セル", "項目ID", "列", "値", "内容"]
+ERROR_RGB = (255, 199, 206)
+WARNING_RGB = (255, 235, 156)
+
+
+@dataclass
+class Context:
+    """The plan behind the open workbook and the folders the buttons use."""
+
+    book: ExcelBook
+    plan: object
+    year: int
+    submit_dir: Path
+    output_dir: Path
+
+    @property
+    def year_label(self) -> str:
+        return format_fiscal_year(self.year)
+
+
+def _saved_copy(book: ExcelBook, folder: Path) -> Path:
+    """A copy of the open book as it is on screen, unsaved edits included."""
+    target = folder / f"copy{book.path.suffix or '.xlsx'}"
+    book.save_copy(target)
+    return target
+
+
+def _folder(base: Path, value: str | None, default: str) -> Path:
+    folder = Path(value) if value else Path(default)
+    return folder if folder.is_absolute() else base / folder
+
+
+def _context(book: ExcelBook, tmp: Path) -> Context:
+    from ..plan_reader import read_plan
+
+    plan = read_plan(_saved_copy(book, tmp))
+    settings = plan.settings
+    if settings.report_year is None:
+        raise ReformError("設定シートの「報告年度」が空欄です。R8 のように入力してから、もう一度押してください。")
+    base = book.path.parent
+    year = format_fiscal_year(settings.report_year)
+    return Context(book, plan, settings.report_year,
+                   _folder(base, settings.submit_folder, f"提出_{year}"),
+                   _folder(base, settings.output_folder, f"出力_{year}"))
+
+
+def _record(book: ExcelBook, action: str, lines: list[tuple[str, object]]) -> None:
+    """Append what a button did to the sheet 実行結果 of the open workbook."""
+    rows = book.sheet_rows(RESULT_SHEET) or [["日時", "操作", "項目", "内容"]]
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    rows = [list(r) for r in rows if any(v is not None for v in r)]
+    rows += [[stamp, action, key, str(value)] for key, value in lines]
+    book.write_rows(RESULT_SHEET, rows)
+
+
+def _summary_lines(run) -> list[tuple[str, object]]:
+    s = run.summary()
+    return [("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
+            ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
+
+
+def _generate(ctx: Context) -> str:
+    from ..generate import generate_workbooks
+
+    out = ctx.output_dir / f"様式_{ctx.year_label}"
+    paths = generate_workbooks(ctx.plan, ctx.year, out)
+    _record(ctx.book, "様式作成", [("出力先", out), ("作成数", len(paths))])
+    return f"{len(paths)} 課分の入力様式を作成しました。\n{out}"
+
+
+def _validate(ctx: Context) -> str:
+    from ..validate import validate_inputs
+    from ..validation_report import write_return_lists, write_validation_report
+
+    run = validate_inputs(ctx.plan, [ctx.submit_dir], ctx.year)
+    report = write_validation_report(run, ctx.plan, ctx.output_dir / f"検証結果_{ctx.year_label}.xlsx")
+    returns = write_return_lists(run, ctx.plan, ctx.output_dir / f"差戻し_{ctx.year_label}")
+    _record(ctx.book, "検証", [("提出フォルダ", ctx.submit_dir), ("検証結果", report), *_summary_lines(run),
+                               ("差戻しリスト", len(returns))])
+    s = run.summary()
+    return (f"{s['files']} 件を検証しました。正常 {s['ok']} 件、要修正 {s['invalid']} 件、読めない {s['unreadable']} 件。\n"
+            f"検証結果: {report}")
+
+
+def _consolidate(ctx: Context) -> str:
+    from ..consolidate import consolidate
+
+    result = consolidate(ctx.plan, [ctx.submit_dir], ctx.year, ctx.output_dir / f"集約_{ctx.year_label}.xlsx")
+    _record(ctx.book, "集約", [("集約結果", result.report_path), *_summary_lines(result.run)])
+    return f"集約しました。\n{result.report_path}"
+
+
+def _gantt(ctx: Context) -> str:
+    from ..gantt import write_gantt
+
+    path = write_gantt(ctx.plan, ctx.output_dir / f"工程表_{ctx.year_label}.xlsx", ctx.year)
+    _record(ctx.book, "工程表", [("出力先", path)])
+    return f"工程表を作成しました。\n{path}"
+
+
+def _finance(ctx: Context) -> str:
+    from ..finance import export_finance
+
+    report = ctx.output_dir / f"集約_{ctx.year_label}.xlsx"
+    if not report.exists():
+        raise ReformError(f"集約結果 {report} がありません。先に「集約」を押してください。")
+    paths = export_finance(report, ctx.output_dir / f"財政課_{ctx.year_label}.xlsx", ctx.output_dir / f"財政課CSV_{ctx.year_label}")
+    _record(ctx.book, "財政課出力", [("出力先", p) for p in paths])
+    return "財政課向けの集計を書き出しました。\n" + "\n".join(str(p) for p in paths)
+
+
+def _check(book: ExcelBook, tmp: Path) -> str:
+    """入力チェック: validate the open department workbook and mark its bad cells."""
+    from ..validate import check_workbook
+
+    issues = check_workbook(_saved_copy(book, tmp))
+    previous = book.sheet_rows(CHECK_SHEET) or []
+    for row in previous[1:]:
+        if len(row) >= 4 and row[2] and row[3]:
+            book.clear_marks(str(row[2]), [str(row[3])])
+    rows: list[list[object]] = [CHECK_HEADERS]
+    for issue in issues:
+        severity = "エラー" if issue.severity == ERROR else "警告"
+        rows.append([severity, issue.code, issue.sheet, issue.cell, issue.item_id, issue.column, issue.value, issue.message])
+        if issue.sheet and issue.cell:
+            book.mark_cell(issue.sheet, issue.cell, ERROR_RGB if issue.severity == ERROR else WARNING_RGB, issue.message)
+    if len(rows) == 1:
+        rows.append(["", "", "", "", "", "", "", "問題は見つかりませんでした。"])
+    book.write_rows(CHECK_SHEET, rows)
+    errors = sum(1 for i in issues if i.severity == ERROR)
+    if not issues:
+        return "入力チェック: 問題は見つかりませんでした。このまま提出できます。"
+    return (f"入力チェック: エラー {errors} 件、警告 {len(issues) - errors} 件。\n"
+            f"色の付いたセルとシート「{CHECK_SHEET}」を確認して修正してください。")
+
+
+def _settings(book: ExcelBook, tmp: Path) -> str | None:
+    if book.activate("設定"):
+        return None
+    raise ReformError("このブックに「設定」シートがありません。計画ワークブックを開いてから押してください。")
+
+
+_PLAN_ACTIONS: dict[str, tuple[str, Callable[[Context], str]]] = {
+    "btnGenerate": ("様式作成", _generate),
+    "btnValidate": ("検証", _validate),
+    "btnConsolidate": ("集約", _consolidate),
+    "btnGantt": ("工程表", _gantt),
+    "btnFinance": ("財政課出力", _finance),
+}
+_BOOK_ACTIONS: dict[str, tuple[str, Callable[[ExcelBook, Path], str | None]]] = {
+    "btnCheck": ("入力チェック", _check),
+    "btnSettings": ("設定", _settings),
+}
+BUTTONS = {**{k: v[0] for k, v in _PLAN_ACTIONS.items()}, **{k: v[0] for k, v in _BOOK_ACTIONS.items()}}
+
+
+def dispatch(button_id: str, book: ExcelBook | None = None) -> str | None:
+    """Run the action of one ribbon button on the open workbook; returns the message shown."""
+    if book is None:
+        book = caller_book()
+    label = BUTTONS.get(button_id)
+    if label is None:
+        book.alert(f"不明なボタンです（{button_id}）。アドインを入れ直してください。")
+        return None
+    book.status(f"{label}を実行しています…")
+    try:
+        with tempfile.TemporaryDirectory(prefix="reform-") as tmp:
+            if button_id in _PLAN_ACTIONS:
+                message = _PLAN_ACTIONS[button_id][1](_context(book, Path(tmp)))
+            else:
+                message = _BOOK_ACTIONS[button_id][1](book, Path(tmp))
+    except ReformError as exc:
+        message = f"{label}できませんでした。\n{exc}"
+    except Exception as exc:  # noqa: BLE001 - a message box, never a traceback
+        log.exception("button %s failed", button_id)
+        message = f"{label}の途中で問題が起きました（{type(exc).__name__}: {exc}）。"
+    finally:
+        book.status(None)
+    if message:
+        book.alert(message)
+    return message
