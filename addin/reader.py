@@ -25,6 +25,7 @@ __all__ = ["RawCell", "RawRow", "RawTable", "WorkbookRecords", "read_records", "
 
 TABLE_HEADERS = {T.INPUT_SHEET: T.INPUT_HEADERS, T.KPI_SHEET: T.KPI_HEADERS}
 _META_SCAN_ROWS = 50
+_INPUTS = {T.INPUT_SHEET: T.INPUT_COLUMNS, T.KPI_SHEET: T.KPI_INPUT_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class RawCell:
     cell: str
     percent: bool = False
     formula_without_value: bool = False
+    formula: bool = False  # any formula, with or without a cached value
 
 
 @dataclass
@@ -90,8 +92,8 @@ def _empty_to_none(value: object) -> object:
     return None if value == "" else value
 
 
-def _build(path: str, grids: dict[str, list[list[object]]], percent, no_value) -> WorkbookRecords:
-    """Records from plain grids (0-based, anchored at A1) plus the two flag lookups."""
+def _build(path: str, grids: dict[str, list[list[object]]], percent, no_value, formula) -> WorkbookRecords:
+    """Records from plain grids (0-based, anchored at A1) plus the three flag lookups."""
     records = WorkbookRecords(path=path, sheets=list(grids))
     meta_rows = grids.get(T.META_SHEET)
     if meta_rows is not None:
@@ -102,7 +104,8 @@ def _build(path: str, grids: dict[str, list[list[object]]], percent, no_value) -
                 if key not in records.meta:
                     value = _empty_to_none(row[1]) if len(row) > 1 else None
                     address = _a1(r, 1)
-                    records.meta[key] = RawCell(value, address, False, no_value(T.META_SHEET, address))
+                    records.meta[key] = RawCell(value, address, False, no_value(T.META_SHEET, address),
+                                                formula(T.META_SHEET, address))
     for sheet, headers in TABLE_HEADERS.items():
         grid = grids.get(sheet)
         if grid is None:
@@ -117,12 +120,26 @@ def _build(path: str, grids: dict[str, list[list[object]]], percent, no_value) -
             for name, col in found.columns.items():
                 address = _a1(index, col)
                 value = _empty_to_none(row[col]) if col < len(row) else None
-                cells[name] = RawCell(value, address, percent(sheet, address), no_value(sheet, address))
-            # A row is data when something but a bare formula placeholder is in it.
-            if any(c.value is not None or c.formula_without_value for c in cells.values()):
+                cells[name] = RawCell(value, address, percent(sheet, address), no_value(sheet, address),
+                                      formula(sheet, address))
+            if _is_data_row(cells, _INPUTS[sheet]):
                 table.rows.append(RawRow(sheet, index + 1, cells))
         records.tables[sheet] = table
     return records
+
+
+def _is_data_row(cells: dict[str, "RawCell"], inputs: tuple[str, ...]) -> bool:
+    """A row with a 項目ID, or with something typed in an input column.
+
+    A row without 項目ID whose input cells hold only formulas (a 合計 row) or
+    nothing (a label, a note under the table) is not a department's answer.
+    """
+    if any(c.value is not None or c.formula_without_value for c in cells.values()) is False:
+        return False
+    item = cells.get("項目ID")
+    if item is not None and (item.value is not None or item.formula_without_value):
+        return True
+    return any(cells[n].value is not None and not cells[n].formula for n in inputs if n in cells)
 
 
 def read_records(path: str | Path) -> WorkbookRecords:
@@ -140,7 +157,7 @@ def read_records(path: str | Path) -> WorkbookRecords:
         raise UnreadableWorkbook(path, f"ファイルの中身が壊れています（{type(exc).__name__}）。"
                                        "Excel で開けるか確認し、保存し直して提出してもらってください。") from exc
     grids_all = {name: grids.get(name, []) for name in names}
-    return _build(str(path), grids_all, flags.is_percent, flags.lacks_value)
+    return _build(str(path), grids_all, flags.is_percent, flags.lacks_value, flags.is_formula)
 
 
 def records_from_openpyxl(wb, path: str | Path = "") -> WorkbookRecords:
@@ -168,7 +185,8 @@ def records_from_openpyxl(wb, path: str | Path = "") -> WorkbookRecords:
                 values.append(value)
             grid.append(values)
         grids[ws.title] = grid
-    return _build(str(path), grids, lambda s, c: c in percent.get(s, ()), lambda s, c: c in formulas.get(s, ()))
+    in_formulas = lambda s, c: c in formulas.get(s, ())  # noqa: E731 - openpyxl keeps no cached value
+    return _build(str(path), grids, lambda s, c: c in percent.get(s, ()), in_formulas, in_formulas)
 
 
 def read_submission(path: str | Path, plan, year: int | None = None):

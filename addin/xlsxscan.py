@@ -34,9 +34,13 @@ class CellFlags:
 
     percent: dict[str, set[str]] = field(default_factory=dict)
     formula_without_value: dict[str, set[str]] = field(default_factory=dict)
+    formulas: dict[str, set[str]] = field(default_factory=dict)  # every formula cell, computed or not
 
     def is_percent(self, sheet: str, cell: str) -> bool:
         return cell in self.percent.get(sheet, ())
+
+    def is_formula(self, sheet: str, cell: str) -> bool:
+        return cell in self.formulas.get(sheet, ())
 
     def lacks_value(self, sheet: str, cell: str) -> bool:
         return cell in self.formula_without_value.get(sheet, ())
@@ -114,6 +118,7 @@ def scan_cell_flags(path: str | Path, sheets: tuple[str, ...] | list[str]) -> Ce
                 continue
             percent: set[str] = set()
             missing: set[str] = set()
+            formulas: set[str] = set()
             row_number, column = 0, 0
             with _open_part(archive, member) as part:
                 for event, elem in iterparse(part, events=("start", "end"), forbid_dtd=True):
@@ -137,10 +142,12 @@ def scan_cell_flags(path: str | Path, sheets: tuple[str, ...] | list[str]) -> Ce
                     if style is not None and percent_styles and int(style) in percent_styles:
                         percent.add(ref)
                     if elem.find(_MAIN + "f") is not None:
+                        formulas.add(ref)
                         value = elem.find(_MAIN + "v")
                         # A formula returning "" is stored as t="str" with an empty <v>: that is a value.
                         if value is None or (not value.text and elem.get("t") != "str"):
                             missing.add(ref)
             flags.percent[sheet] = percent
             flags.formula_without_value[sheet] = missing
+            flags.formulas[sheet] = formulas
     return flags

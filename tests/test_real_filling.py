@@ -89,3 +89,30 @@ def test_libreoffice_resave_gives_identical_records(plan, tmp_path):
         assert flat(b) == flat(a)
         assert [asdict(e) for e in b.submission.entries] == [asdict(e) for e in a.submission.entries]
         assert [asdict(k) for k in b.submission.kpis] == [asdict(k) for k in a.submission.kpis]
+
+
+def test_a_total_row_under_the_table_is_not_an_answer(plan, tmp_path):
+    wb = fill(build_department_workbook(plan, "財政課", YEAR))
+    ws = wb["入力"]
+    last = ws.max_row + 1
+    ws[f"B{last}"] = "合計"
+    ws[f"G{last}"] = f"=SUM(G5:G{last - 1})"
+    ws[f"B{last + 2}"] = "※ 効果額は千円単位で入力してください。"
+    wb.save(tmp_path / "R8_財政課.xlsx")
+    assert validate_file(tmp_path / "R8_財政課.xlsx", plan, YEAR).issues == []
+
+
+def test_a_formula_typed_by_the_department_is_read_by_its_cached_value(plan, tmp_path):
+    """LibreOffice computes and stores the value; the reader uses it like any typed value."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    wb = fill(build_department_workbook(plan, "財政課", YEAR), entries={"1-(1)-4": {"効果額（千円）": "=1200+34"}})
+    src = tmp_path / "src"
+    src.mkdir()
+    wb.save(src / "R8_財政課.xlsx")
+    assert [i.code for i in validate_file(src / "R8_財政課.xlsx", plan, YEAR).issues] == ["formula_without_value"]
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "xlsx", "--outdir", str(tmp_path / "lo"), str(src / "R8_財政課.xlsx")],
+                   check=True, capture_output=True, timeout=180)
+    result = validate_file(tmp_path / "lo" / "R8_財政課.xlsx", plan, YEAR)
+    assert result.issues == [] and result.submission.entries[0].effect == 1234
