@@ -173,9 +173,17 @@ class Plan:
             result.setdefault(kpi.item_id, []).append(kpi)
         return result
 
+    @cached_property
+    def _kpis_by_lead(self) -> dict[str, list[Kpi]]:
+        result: dict[str, list[Kpi]] = {}
+        for item in self.items:
+            if item.lead is not None:
+                result.setdefault(item.lead, []).extend(self.kpis_by_item.get(item.item_id, []))
+        return result
+
     def kpis_led_by(self, department: str) -> list[Kpi]:
         """The KPIs a department reports: those of the items it leads."""
-        return [k for item in self.items if item.lead == department for k in self.kpis_by_item.get(item.item_id, [])]
+        return self._kpis_by_lead.get(department, [])
 
     @cached_property
     def bars_by_item(self) -> dict[str, list[Bar]]:

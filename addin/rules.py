@@ -110,19 +110,7 @@ def check_template(rule: Rule, ctx: Context) -> Iterator[Issue]:
 def _leads_kpis(ctx: Context) -> bool:
     if ctx.plan is None or ctx.department is None:
         return False
-    return bool(kpis_led_by(ctx.plan, ctx.department))
-
-
-def kpis_led_by(plan, department: str) -> list:
-    """Plan.kpis_led_by, indexed once per plan: it scans every item, which is quadratic over a batch."""
-    index = plan.__dict__.get("_kpis_by_lead")
-    if index is None:
-        index = {}
-        for item in plan.items:
-            if item.lead is not None:
-                index.setdefault(item.lead, []).extend(plan.kpis_by_item.get(item.item_id, []))
-        plan.__dict__["_kpis_by_lead"] = index
-    return index.get(department, [])
+    return bool(ctx.plan.kpis_led_by(ctx.department))
 
 
 def check_plan(rule: Rule, ctx: Context) -> Iterator[Issue]:
@@ -172,7 +160,7 @@ def check_unknown_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
             reason = (f"{ctx.department}の担当ではありません" if ctx.plan.item(entry.item_id) else "計画にありません")
             yield rule.issue(ctx, T.INPUT_SHEET, entry.cells.get("項目ID"), entry.item_id, "項目ID", entry.item_id,
                              what=f"項目ID「{entry.item_id}」は{reason}。")
-    kpis = {k.key for k in kpis_led_by(ctx.plan, ctx.department)}
+    kpis = {k.key for k in ctx.plan.kpis_led_by(ctx.department)}
     for kpi, _raw in ctx.kpis:
         if kpi.item_id and kpi.name and (kpi.item_id, kpi.name) not in kpis:
             yield rule.issue(ctx, T.KPI_SHEET, kpi.cells.get("指標名"), kpi.item_id, "指標名", kpi.name,
@@ -189,7 +177,7 @@ def check_missing_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
     if ctx.records.table(T.KPI_SHEET) is None:
         return
     present_kpis = {(k.item_id, k.name) for k, _ in ctx.kpis}
-    for kpi in kpis_led_by(ctx.plan, ctx.department):
+    for kpi in ctx.plan.kpis_led_by(ctx.department):
         if kpi.key not in present_kpis:
             yield rule.issue(ctx, T.KPI_SHEET, None, kpi.item_id, what=f"指標「{kpi.name}」")
 
