@@ -19,6 +19,7 @@ from .atomic import atomic_write
 from .codes import label
 from .fiscal import format_fiscal_year
 from .issues import ERROR, Issue
+from .validate import RETURN_LIST_PREFIX
 from .styles import FONT_NAME, BODY_FONT, BOLD_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, set_widths, setup_print, \
     style_header_row
 from .submission import UNREADABLE, ValidationRun
@@ -115,7 +116,7 @@ def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -
 
 def return_list_name(year: int, department: str) -> str:
     """``差戻し_R8_財政課.xlsx``."""
-    return f"差戻し_{format_fiscal_year(year)}_{department}.xlsx"
+    return f"{RETURN_LIST_PREFIX}{format_fiscal_year(year)}_{department}.xlsx"
 
 
 def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike) -> list[Path]:

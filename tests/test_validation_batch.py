@@ -158,3 +158,13 @@ def test_cli_nothing_to_read_is_exit_2(plan_path, tmp_path):
     (tmp_path / "memo.txt").write_text("x", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(plan_path), str(tmp_path), "--year", "R8"])
     assert result.exit_code == 2
+
+
+def test_send_back_lists_and_xlsb_in_the_submission_folder(tmp_path):
+    from addin.validate import collect_inputs
+
+    (tmp_path / "差戻し_R8_財政課.xlsx").write_bytes(b"")
+    (tmp_path / "R8_財政課.xlsb").write_bytes(b"")
+    files, skipped = collect_inputs([tmp_path])
+    assert [p.name for p in files] == ["R8_財政課.xlsb"]  # read, to say how to save it
+    assert [os.path.basename(p) for p in skipped] == ["差戻し_R8_財政課.xlsx"]
