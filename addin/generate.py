@@ -29,10 +29,10 @@ from .plan import Item, Kpi, Plan
 from .styles import (
     BODY_FONT, BOLD_FONT, CENTER, COUNT_FONT, DONE_FONT, FIXED_FILL, INPUT_FILL, LOCKED, MISSING_FILL, NOTE_FONT,
     SECTION_FILL, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, UNLOCKED, WRAP_TOP, protect_sheet, set_widths,
-    setup_print, style_header_row,
+    setup_print, style_header_row, text_lines,
 )
 
-__all__ = ["build_department_workbook", "generate_workbooks", "text_lines"]
+__all__ = ["build_department_workbook", "generate_workbooks", "count_formula"]
 
 FIRST_DATA_ROW = T.HEADER_ROW + 1
 COUNT_CELL = "D2"  # on 入力: 「未入力 N 件」, computed by Excel on open
@@ -47,16 +47,6 @@ LINE_HEIGHT = 15.0  # points per wrapped line of 10-point Japanese text
 
 # Leading marks that make an amount negative (SPEC: out_of_range); checked by Excel as a warning.
 _NEGATIVE_AMOUNT_FORMULA = 'AND(LEFT({c},1)<>"-",LEFT({c},1)<>"－",LEFT({c},1)<>"△",LEFT({c},1)<>"▲",LEFT({c},4)<>"マイナス")'
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (full-width counts double)."""
-    capacity = max(width - 1.5, 1.0)
-    total = 0
-    for paragraph in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」" else 1 for ch in paragraph)
-        total += max(1, -(-int(units) // int(capacity)))
-    return total
 
 
 def _column_letters(headers: tuple[str, ...]) -> dict[str, str]:

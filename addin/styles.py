@@ -10,7 +10,7 @@ __all__ = [
     "FIXED_FILL", "MISSING_FILL", "ERROR_FILL", "WARNING_FILL", "THIN_BORDER", "WRAP_TOP", "CENTER",
     "SUBTITLE_FONT", "NOTE_FONT", "COUNT_FONT", "DONE_FONT", "SECTION_FILL", "UNLOCKED", "LOCKED",
     "BAR_FILL", "BAR_FONT", "LATE_FILL", "LATE_FONT", "CURRENT_YEAR_HEADER_FILL", "CURRENT_YEAR_SIDE",
-    "style_header_row", "setup_print", "set_widths", "protect_sheet",
+    "style_header_row", "setup_print", "set_widths", "protect_sheet", "text_lines",
 ]
 
 FONT_NAME = "游ゴシック"
@@ -89,3 +89,13 @@ def protect_sheet(ws: Worksheet) -> None:
     protection.formatColumns = False
     protection.selectLockedCells = False
     protection.selectUnlockedCells = False
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (full-width counts double)."""
+    capacity = max(width - 1.5, 1.0)
+    total = 0
+    for paragraph in str(text).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」" else 1 for ch in paragraph)
+        total += max(1, -(-int(units) // int(capacity)))
+    return total
