@@ -104,7 +104,8 @@ def add_gantt_sheet(wb: Workbook, plan: Plan, year: int | None = None,
                     cell.value = LATE_MARKER if late else MARKER
                     cell.fill = LATE_FILL if late else BAR_FILL
                     cell.font = LATE_FONT if late else BAR_FONT
-            lines = max(text_lines(bar.label, 40), text_lines(item.name, 24), text_lines(item.area, 22), text_lines("、".join(item.in_charge), 18))
+            lines = max(text_lines(text, width) for text, width in zip(
+                (item.area, item.name, bar.label, "、".join(item.in_charge)), (w for _, w in _FIXED_COLUMNS[1:])))
             ws.row_dimensions[row].height = max(20.0, lines * _LINE_HEIGHT + 4)
             row += 1
     last_row = row - 1
