@@ -46,7 +46,8 @@ MIN_ROW_HEIGHT = 75.0  # points: room for a few lines of 取組状況 before any
 LINE_HEIGHT = 15.0  # points per wrapped line of 10-point Japanese text
 
 # Leading marks that make an amount negative (SPEC: out_of_range); checked by Excel as a warning.
-_NEGATIVE_AMOUNT_FORMULA = 'AND(LEFT({c},1)<>"-",LEFT({c},1)<>"－",LEFT({c},1)<>"△",LEFT({c},1)<>"▲",LEFT({c},4)<>"マイナス")'
+_NEGATIVE_AMOUNT_FORMULA = ('AND(LEFT({c},1)<>"-",LEFT({c},1)<>"－",LEFT({c},1)<>"△",LEFT({c},1)<>"▲",'
+                            'LEFT({c},4)<>"マイナス")')
 
 
 def _column_letters(headers: tuple[str, ...]) -> dict[str, str]:
@@ -300,7 +301,8 @@ def _build_guide_sheet(ws: Worksheet, plan: Plan, department: str, year: int) ->
     ws["A1"] = f"記入要領　{format_fiscal_year_long(year)} {plan.settings.plan_name} 取組状況調書"
     ws["A1"].font = TITLE_FONT
     ws.row_dimensions[1].height = 24
-    ws["A2"] = f"担当課：{department}　／　計画期間：{plan.period_label}　／　報告年度：{format_fiscal_year_long(year)}（{format_fiscal_year(year)}）"
+    ws["A2"] = (f"担当課：{department}　／　計画期間：{plan.period_label}　／　"
+                f"報告年度：{format_fiscal_year_long(year)}（{format_fiscal_year(year)}）")
     ws["A2"].font = SUBTITLE_FONT
     row = 4
     for label in GUIDE_FIELDS:
@@ -321,7 +323,8 @@ def _build_guide_sheet(ws: Worksheet, plan: Plan, department: str, year: int) ->
         for label, text in entries:
             head, body = ws.cell(row=row, column=1, value=label), ws.cell(row=row, column=2, value=text)
             head.font, body.font = BOLD_FONT, BODY_FONT
-            head.alignment = Alignment(horizontal="center" if len(label) == 1 else "left", vertical="top", wrap_text=True)
+            head.alignment = Alignment(horizontal="center" if len(label) == 1 else "left", vertical="top",
+                                       wrap_text=True)
             body.alignment = WRAP_TOP
             head.border = body.border = THIN_BORDER
             ws.row_dimensions[row].height = max(text_lines(text, 96), text_lines(label, 24)) * LINE_HEIGHT + 5

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from addin import template as T
-from addin.gantt import GANTT_SHEET, write_gantt
+from addin.gantt import write_gantt
 from addin.generate import COUNT_CELL, generate_workbooks
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
