@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["parse_fiscal_year", "format_fiscal_year", "fiscal_years", "FiscalYearError"]
+__all__ = ["parse_fiscal_year", "format_fiscal_year", "format_fiscal_year_long", "fiscal_years", "FiscalYearError"]
 
 # First Western year of each era, minus one: era year N is base + N.
 _ERAS = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988}
@@ -55,6 +55,14 @@ def format_fiscal_year(year: int) -> str:
     if year >= 2019:
         return f"R{year - _ERAS['R']}"
     return f"H{year - _ERAS['H']}"
+
+
+def format_fiscal_year_long(year: int) -> str:
+    """The spelled-out form for titles: ``令和8年度`` (``令和元年度``, ``平成30年度``)."""
+    if year >= 2019:
+        number = year - _ERAS["令和"]
+        return f"令和{'元' if number == 1 else number}年度"
+    return f"平成{year - _ERAS['平成']}年度"
 
 
 def fiscal_years(start: int, end: int) -> list[int]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "FONT_NAME", "BODY_FONT", "BOLD_FONT", "TITLE_FONT", "HEADER_FONT", "HEADER_FILL", "INPUT_FILL",
     "FIXED_FILL", "MISSING_FILL", "ERROR_FILL", "WARNING_FILL", "THIN_BORDER", "WRAP_TOP", "CENTER",
-    "style_header_row", "setup_print", "set_widths",
+    "SUBTITLE_FONT", "NOTE_FONT", "COUNT_FONT", "DONE_FONT", "SECTION_FILL", "UNLOCKED", "LOCKED",
+    "BAR_FILL", "BAR_FONT", "LATE_FILL", "LATE_FONT", "CURRENT_YEAR_HEADER_FILL", "CURRENT_YEAR_SIDE",
+    "style_header_row", "setup_print", "set_widths", "protect_sheet", "text_lines",
 ]
 
 FONT_NAME = "游ゴシック"
@@ -22,6 +24,20 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")    # light yellow: for the d
 MISSING_FILL = PatternFill("solid", fgColor="F8CBAD")  # orange: required and still empty
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")    # red: an error found by 入力チェック
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")  # amber: a warning
+SUBTITLE_FONT = Font(name=FONT_NAME, size=11, bold=True)
+NOTE_FONT = Font(name=FONT_NAME, size=9, color="595959")
+COUNT_FONT = Font(name=FONT_NAME, size=11, bold=True, color="C00000")
+DONE_FONT = Font(name=FONT_NAME, size=11, bold=True, color="00B050")
+SECTION_FILL = PatternFill("solid", fgColor="D9E1F2")  # pale blue: section headings of an instructions sheet
+UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
+# 工程表 (Gantt): a bar is a filled cell with a marker; late items are red; the reporting year is framed.
+BAR_FILL = PatternFill("solid", fgColor="8EA9DB")
+BAR_FONT = Font(name=FONT_NAME, size=10, color="1F3864")
+LATE_FILL = PatternFill("solid", fgColor="FF7C80")
+LATE_FONT = Font(name=FONT_NAME, size=10, bold=True, color="C00000")
+CURRENT_YEAR_HEADER_FILL = PatternFill("solid", fgColor="C65911")
+CURRENT_YEAR_SIDE = Side(style="medium", color="C65911")
 _THIN = Side(style="thin", color="808080")
 THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
@@ -48,6 +64,7 @@ def setup_print(ws: Worksheet, header_rows: str | None = None, landscape: bool =
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25  # inside the margins, or the page number is clipped
     if header_rows:
         ws.print_title_rows = header_rows
     ws.oddFooter.center.text = "&P / &N"
@@ -57,3 +74,28 @@ def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
     """Column widths by letter, in Excel's character units."""
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+
+
+def protect_sheet(ws: Worksheet) -> None:
+    """Protect a sheet without a password: locked cells are fixed, unlocked cells stay editable.
+
+    Rows and columns may still be resized (long answers need taller rows). No password, on
+    purpose: the point is to prevent accidents, and the secretariat must be able to unprotect.
+    """
+    protection = ws.protection
+    protection.sheet = True
+    # In OOXML these flags mean "this action is locked"; False allows it under protection.
+    protection.formatRows = False
+    protection.formatColumns = False
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (full-width counts double)."""
+    capacity = max(width - 1.5, 1.0)
+    total = 0
+    for paragraph in str(text).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」" else 1 for ch in paragraph)
+        total += max(1, -(-int(units) // int(capacity)))
+    return total

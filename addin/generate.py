@@ -1,0 +1,408 @@
+"""Generate the department entry workbooks: one macro-free .xlsx per department and fiscal year.
+
+The layout (sheet names, headers, the header row, which columns are input) comes from
+:mod:`addin.template`; this module only decides how it looks and how Excel guides the
+department while it types. Excel's own checks here guide and never replace validation:
+anything SPEC accepts (全角のＡ, 123万円, 予定通り) must get through, so only the text-length
+limit of 取組状況 blocks; the other checks ask "continue?" (error style ``warning``).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import template as T
+from .atomic import atomic_write
+from .errors import ReformError
+from .fiscal import format_fiscal_year, format_fiscal_year_long
+from .normalize import GRADES, PROGRESS_CHOICES
+from .plan import Item, Kpi, Plan
+from .styles import (
+    BODY_FONT, BOLD_FONT, CENTER, COUNT_FONT, DONE_FONT, FIXED_FILL, INPUT_FILL, LOCKED, MISSING_FILL, NOTE_FONT,
+    SECTION_FILL, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, UNLOCKED, WRAP_TOP, protect_sheet, set_widths,
+    setup_print, style_header_row, text_lines,
+)
+
+__all__ = ["build_department_workbook", "generate_workbooks", "count_formula"]
+
+FIRST_DATA_ROW = T.HEADER_ROW + 1
+COUNT_CELL = "D2"  # on 入力: 「未入力 N 件」, computed by Excel on open
+# A number shown as 「未入力 3 件」, and as 「未入力なし」 once everything required is filled.
+COUNT_FORMAT = '"未入力 "0" 件";"未入力 "0" 件";"未入力なし"'
+
+INPUT_WIDTHS = {"項目ID": 9, "改革項目": 20, "主な取組": 32, "取組状況": 46, "自己評価": 9, "進捗": 11,
+                "効果額（千円）": 12, "今後の課題・方向性": 34}
+KPI_WIDTHS = {"項目ID": 9, "指標名": 40, "単位": 8, "基準値": 13, "目標値": 13, "実績値": 13, "備考": 46}
+MIN_ROW_HEIGHT = 75.0  # points: room for a few lines of 取組状況 before anyone resizes the row
+LINE_HEIGHT = 15.0  # points per wrapped line of 10-point Japanese text
+
+# Leading marks that make an amount negative (SPEC: out_of_range); checked by Excel as a warning.
+_NEGATIVE_AMOUNT_FORMULA = ('AND(LEFT({c},1)<>"-",LEFT({c},1)<>"－",LEFT({c},1)<>"△",LEFT({c},1)<>"▲",'
+                            'LEFT({c},4)<>"マイナス")')
+
+
+def _column_letters(headers: tuple[str, ...]) -> dict[str, str]:
+    return {name: get_column_letter(i) for i, name in enumerate(headers, start=1)}
+
+
+def _title_block(ws: Worksheet, title: str) -> None:
+    ws.cell(row=1, column=1, value=title).font = TITLE_FONT
+    ws.row_dimensions[1].height = 24
+
+
+def _fixed(cell, value, number_format: str | None = None, align: Alignment = WRAP_TOP) -> None:
+    cell.value = value
+    cell.font = BODY_FONT
+    cell.fill = FIXED_FILL
+    cell.border = THIN_BORDER
+    cell.alignment = align
+    cell.protection = LOCKED
+    if number_format:
+        cell.number_format = number_format
+
+
+def _input(cell, align: Alignment = WRAP_TOP) -> None:
+    cell.font = BODY_FONT
+    cell.fill = INPUT_FILL
+    cell.border = THIN_BORDER
+    cell.alignment = align
+    cell.protection = UNLOCKED
+
+
+def _validation(ws: Worksheet, ref: str, *, type: str, formula1: str | None = None, operator: str | None = None,
+                error_style: str, error_title: str, error: str, prompt_title: str, prompt: str) -> DataValidation:
+    dv = DataValidation(type=type, formula1=formula1, operator=operator, allow_blank=True,
+                        showErrorMessage=True, errorStyle=error_style, errorTitle=error_title, error=error,
+                        showInputMessage=True, promptTitle=prompt_title, prompt=prompt)
+    dv.add(ref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _highlight_missing(ws: Worksheet, ref: str, top_left: str) -> None:
+    """Required and still empty (or only spaces): orange until filled."""
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[f'LEN(TRIM({top_left}))=0'], fill=MISSING_FILL,
+                                                   stopIfTrue=False))
+
+
+def _info_row(ws: Worksheet, department: str, year: int) -> None:
+    ws["A2"] = "担当課"
+    ws["A2"].font = BOLD_FONT
+    ws["B2"] = department
+    ws["B2"].font = SUBTITLE_FONT
+    ws["C2"] = f"報告年度　{format_fiscal_year_long(year)}（{format_fiscal_year(year)}）"
+    ws["C2"].font = SUBTITLE_FONT
+    for ref in ("A2", "B2", "C2"):
+        ws[ref].alignment = Alignment(vertical="center")
+    ws.row_dimensions[2].height = 20
+
+
+def _required_ranges(columns: dict[str, str], required: tuple[str, ...], first: int, last: int) -> list[str]:
+    if last < first:
+        return []
+    return [f"{columns[name]}{first}:{columns[name]}{last}" for name in required]
+
+
+def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, items: list[Item]) -> list[str]:
+    """Fill 入力; returns the ranges of its required cells (for the count of what is left)."""
+    cols = _column_letters(T.INPUT_HEADERS)
+    year_long = format_fiscal_year_long(year)
+    _title_block(ws, f"{year_long} {plan.settings.plan_name} 取組状況調書（{department}）")
+    _info_row(ws, department, year)
+    ws["A3"] = ("黄色のセルに入力してください。灰色のセルは計画で定められた内容のため変更できません。"
+                "オレンジ色のセルは未入力の必須項目です（入力すると色が消えます）。")
+    ws["A3"].font = NOTE_FONT
+    for col, name in enumerate(T.INPUT_HEADERS, start=1):
+        ws.cell(row=T.HEADER_ROW, column=col, value=name)
+    style_header_row(ws, T.HEADER_ROW, 1, len(T.INPUT_HEADERS))
+    ws.row_dimensions[T.HEADER_ROW].height = 30
+
+    for row, item in enumerate(items, start=FIRST_DATA_ROW):
+        _fixed(ws[f"{cols['項目ID']}{row}"], item.item_id, align=Alignment(horizontal="center", vertical="top"))
+        _fixed(ws[f"{cols['改革項目']}{row}"], item.name)
+        _fixed(ws[f"{cols['主な取組']}{row}"], item.actions or item.content or None)
+        for name in T.INPUT_COLUMNS:
+            centered = name in ("自己評価", "進捗")
+            _input(ws[f"{cols[name]}{row}"], CENTER if centered else WRAP_TOP)
+        ws[f"{cols['効果額（千円）']}{row}"].number_format = "#,##0"
+        ws[f"{cols['効果額（千円）']}{row}"].alignment = Alignment(horizontal="right", vertical="top")
+        lines = max(text_lines(item.name, INPUT_WIDTHS["改革項目"]),
+                    text_lines(item.actions or item.content or "", INPUT_WIDTHS["主な取組"]))
+        ws.row_dimensions[row].height = max(MIN_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
+
+    first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + len(items) - 1
+    set_widths(ws, {cols[name]: width for name, width in INPUT_WIDTHS.items()})
+    ws.freeze_panes = f"{cols['主な取組']}{FIRST_DATA_ROW}"
+    setup_print(ws, f"{T.HEADER_ROW}:{T.HEADER_ROW}")
+    ws.print_area = f"A1:{get_column_letter(len(T.INPUT_HEADERS))}{max(last, T.HEADER_ROW)}"
+    if last < first:
+        return []
+
+    def ref(name: str) -> str:
+        return f"{cols[name]}{first}:{cols[name]}{last}"
+
+    _validation(ws, ref("取組状況"), type="textLength", operator="lessThanOrEqual", formula1=str(T.STATUS_MAX_LENGTH),
+                error_style="stop", error_title="文字数の上限",
+                error=f"取組状況は{T.STATUS_MAX_LENGTH:,}字以内で入力してください。",
+                prompt_title="取組状況（必須）",
+                prompt=f"{year_long}に実施した取組の内容と成果を具体的に記入してください（{T.STATUS_MAX_LENGTH:,}字以内）。")
+    _validation(ws, ref("自己評価"), type="list", formula1=f'"{",".join(GRADES)}"',
+                error_style="warning", error_title="自己評価",
+                error="自己評価は A・B・C・- のいずれかを選んでください（全角のＡ・Ｂ・Ｃも受け付けます）。このまま入力しますか？",
+                prompt_title="自己評価（必須）",
+                prompt="A：効果が増大　B：以前と同様の成果・効果　C：効果が薄い又は取組内容に疑義　-：評価対象外（未実施など）")
+    _validation(ws, ref("進捗"), type="list", formula1=f'"{",".join(PROGRESS_CHOICES)}"',
+                error_style="warning", error_title="進捗",
+                error=f"進捗は {'・'.join(PROGRESS_CHOICES)} のいずれかを選んでください。このまま入力しますか？",
+                prompt_title="進捗（必須）", prompt="工程表の予定に対する進み具合を一覧から選んでください。")
+    amount = f"{cols['効果額（千円）']}{first}"
+    _validation(ws, ref("効果額（千円）"), type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=amount),
+                error_style="warning", error_title="効果額",
+                error="効果額にマイナスは入力できません。削減額・増収額をプラスの金額で入力してください。このまま入力しますか？",
+                prompt_title="効果額（千円）（任意）",
+                prompt="取組による削減額・増収額を千円単位で入力してください。例：1,234　123万円（=1,230千円）。効果額がなければ空欄のまま。")
+    _validation(ws, ref("今後の課題・方向性"), type="textLength", operator="lessThanOrEqual",
+                formula1=str(T.TEXT_MAX_LENGTH), error_style="warning", error_title="文字数の上限",
+                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。このまま入力しますか？",
+                prompt_title="今後の課題・方向性（任意）", prompt="次年度以降の課題と取組の方向性を記入してください。")
+    ranges = _required_ranges(cols, T.REQUIRED_INPUT_COLUMNS, first, last)
+    for name, rng in zip(T.REQUIRED_INPUT_COLUMNS, ranges):
+        _highlight_missing(ws, rng, f"{cols[name]}{first}")
+    return ranges
+
+
+def _kpi_number_format(value: float | None) -> str:
+    # "#,##0.##" alone shows "24." for whole numbers; keep the dot only where there are decimals.
+    if value is None or float(value).is_integer():
+        return "#,##0"
+    return "#,##0.##"
+
+
+def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis: list[Kpi]) -> list[str]:
+    """Fill KPI実績; returns the ranges of its required cells."""
+    cols = _column_letters(T.KPI_HEADERS)
+    _title_block(ws, f"{format_fiscal_year_long(year)} KPI実績（{department}）")
+    _info_row(ws, department, year)
+    if kpis:
+        ws["A3"] = (f"{format_fiscal_year_long(year)}の実績値を黄色のセルに入力してください。"
+                    "単位が「%」の指標は 26 または 26% のように入力してください（どちらも26%として扱います）。")
+        ws["A3"].font = NOTE_FONT
+    else:
+        ws["A3"] = "この課が報告するKPIはありません（この課が主担当の改革項目にKPIがないため、このシートへの入力は不要です）。"
+        ws["A3"].font = SUBTITLE_FONT
+    for col, name in enumerate(T.KPI_HEADERS, start=1):
+        ws.cell(row=T.HEADER_ROW, column=col, value=name)
+    style_header_row(ws, T.HEADER_ROW, 1, len(T.KPI_HEADERS))
+    ws.row_dimensions[T.HEADER_ROW].height = 30
+    right = Alignment(horizontal="right", vertical="top")
+    for row, kpi in enumerate(kpis, start=FIRST_DATA_ROW):
+        _fixed(ws[f"{cols['項目ID']}{row}"], kpi.item_id, align=Alignment(horizontal="center", vertical="top"))
+        _fixed(ws[f"{cols['指標名']}{row}"], kpi.name)
+        _fixed(ws[f"{cols['単位']}{row}"], kpi.unit, align=Alignment(horizontal="center", vertical="top"))
+        _fixed(ws[f"{cols['基準値']}{row}"], kpi.baseline, _kpi_number_format(kpi.baseline), right)
+        _fixed(ws[f"{cols['目標値']}{row}"], kpi.target, _kpi_number_format(kpi.target), right)
+        _input(ws[f"{cols['実績値']}{row}"], right)
+        _input(ws[f"{cols['備考']}{row}"])
+        ws.row_dimensions[row].height = max(30.0, text_lines(kpi.name, KPI_WIDTHS["指標名"]) * LINE_HEIGHT + 6)
+
+    first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + len(kpis) - 1
+    set_widths(ws, {cols[name]: width for name, width in KPI_WIDTHS.items()})
+    ws.freeze_panes = f"{cols['単位']}{FIRST_DATA_ROW}"
+    setup_print(ws, f"{T.HEADER_ROW}:{T.HEADER_ROW}")
+    ws.print_area = f"A1:{get_column_letter(len(T.KPI_HEADERS))}{max(last, T.HEADER_ROW)}"
+    if last < first:
+        return []
+
+    actual = f"{cols['実績値']}{first}"
+    _validation(ws, f"{actual}:{cols['実績値']}{last}", type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=actual),
+                error_style="warning", error_title="実績値",
+                error="実績値にマイナスは入力できません。このまま入力しますか？",
+                prompt_title="実績値",
+                prompt=f"{format_fiscal_year_long(year)}の実績を単位（基準値・目標値と同じ）で入力してください。"
+                       "%の指標は 26 または 26% と入力します。未確定なら空欄のまま備考に理由を書いてください。")
+    _validation(ws, f"{cols['備考']}{first}:{cols['備考']}{last}", type="textLength", operator="lessThanOrEqual",
+                formula1=str(T.TEXT_MAX_LENGTH), error_style="warning", error_title="文字数の上限",
+                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。このまま入力しますか？",
+                prompt_title="備考（任意）", prompt="算定方法の補足や、実績値が未確定の理由などを記入してください。")
+    ranges = _required_ranges(cols, T.REQUIRED_KPI_COLUMNS, first, last)
+    for name, rng in zip(T.REQUIRED_KPI_COLUMNS, ranges):
+        _highlight_missing(ws, rng, f"{cols[name]}{first}")
+    return ranges
+
+
+def count_formula(ranges_by_sheet: dict[str, list[str]]) -> str:
+    """The formula of the 「未入力 N 件」 cell: blank required cells over both sheets.
+
+    COUNTBLANK counts empty cells and cells holding ""; a cell of only spaces counts as filled here
+    (validation still reports it).
+    """
+    parts = [f"COUNTBLANK({quote_sheetname(sheet)}!{rng})" if sheet != T.INPUT_SHEET else f"COUNTBLANK({rng})"
+             for sheet, ranges in ranges_by_sheet.items() for rng in ranges]
+    return "=" + ("+".join(parts) if parts else "0")
+
+
+_GUIDE_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("記入のしかた", [
+        ("入力するセル", "黄色のセルに入力してください。灰色のセル（項目ID・改革項目・主な取組、KPIの指標名・基準値・目標値）は"
+                         "計画で定められた内容で、保護されているため変更できません。"),
+        ("未入力の表示", "オレンジ色のセルは必須項目で未入力のものです。入力すると色が消えます。"
+                         "「入力」シート上部の「未入力 N 件」が「未入力なし」になれば必須項目はすべて入力済みです。"),
+        ("取組状況（必須）", f"当該年度に実施した取組の内容と成果・効果を、できるだけ具体的に（件数・金額・割合など）記入してください。"
+                             f"{T.STATUS_MAX_LENGTH:,}字以内。セル内の改行は Alt＋Enter（Mac は option＋return）。"),
+        ("自己評価（必須）", "下の「自己評価の基準」により A・B・C・- のいずれかを選んでください。"),
+        ("進捗（必須）", "工程表の予定に対する進み具合を一覧から選んでください。"),
+        ("効果額（千円）（任意）", "取組による経費の削減額・収入の増加額を千円単位で記入してください。"
+                                   "1,234　１，２３４　1234千円　123万円（=1,230千円）　1億5千万円（=150,000千円）のいずれの書き方でも読み取れます。"
+                                   "効果額がない、又は算定できない場合は空欄のままにしてください。マイナスは入力できません。"),
+        ("今後の課題・方向性（任意）", "取組を進める上での課題と、次年度以降の方向性を記入してください。"),
+    ]),
+    ("自己評価の基準", [
+        ("A", "取組により現れた成果・効果が増大している（数値目標がある取組で、数値が積み重なっている場合を含む）。"),
+        ("B", "以前と同様の成果・効果である（現状維持）。"),
+        ("C", "実施した取組の効果が薄い、又は取組内容に疑義がある（取組内容の見直しを検討してください）。"),
+        ("-", "評価対象外（当該年度は取組を実施していない、工程表で実施時期に当たらない など）。"),
+        ("全角", "全角の Ａ・Ｂ・Ｃ・－ も受け付けます（確認のメッセージが出たら「はい」を選んでください）。"),
+    ]),
+    ("進捗の区分", [
+        ("予定どおり", "工程表の予定どおりに進んでいる。"),
+        ("前倒し", "予定より早く進んでいる。"),
+        ("遅れ", "予定より遅れている（取組状況に理由と今後の見通しを記入してください）。"),
+        ("未着手", "まだ取組に着手していない。"),
+        ("完了", "取組が完了した。"),
+    ]),
+    ("KPI実績シート", [
+        ("対象", "この課が主担当（実施担当の最初に記載された課）である改革項目のKPIです。報告するKPIがない課は入力不要です。"),
+        ("実績値", "基準値・目標値と同じ単位で当該年度の実績を入力してください。数値は 1,234 や １，２３４ でも構いません。"),
+        ("％の指標", "単位が「%」の指標は、26 と入力しても 26% と入力しても 26% として扱います。"),
+        ("備考", "実績値が未確定の場合はその理由と確定時期を記入してください。"),
+    ]),
+    ("注意事項", [
+        ("変更しないこと", "シート名の変更、シートや行・列の追加・削除、灰色のセルの変更はしないでください。"
+                           "集約の際に読み取れなくなります（行の高さ・列の幅の変更は構いません）。"),
+        ("ファイル", "ファイル名と保存形式（.xlsx）はそのままで提出してください。マクロは含まれていません。"),
+        ("コピー・貼り付け", "他のファイルから貼り付けるときは「値の貼り付け」を使ってください（書式や入力規則が消えないように）。"),
+    ]),
+]
+
+# Fields the secretariat fills before sending the workbooks out (left blank here on purpose).
+GUIDE_FIELDS = ("提出期限", "提出先", "問合せ先（事務局）")
+
+
+def _build_guide_sheet(ws: Worksheet, plan: Plan, department: str, year: int) -> None:
+    ws["A1"] = f"記入要領　{format_fiscal_year_long(year)} {plan.settings.plan_name} 取組状況調書"
+    ws["A1"].font = TITLE_FONT
+    ws.row_dimensions[1].height = 24
+    ws["A2"] = (f"担当課：{department}　／　計画期間：{plan.period_label}　／　"
+                f"報告年度：{format_fiscal_year_long(year)}（{format_fiscal_year(year)}）")
+    ws["A2"].font = SUBTITLE_FONT
+    row = 4
+    for label in GUIDE_FIELDS:
+        _fixed(ws.cell(row=row, column=1), label)
+        ws.cell(row=row, column=1).font = BOLD_FONT
+        _input(ws.cell(row=row, column=2))
+        ws.row_dimensions[row].height = 20
+        row += 1
+    row += 1
+    for heading, entries in _GUIDE_SECTIONS:
+        for col in (1, 2):
+            cell = ws.cell(row=row, column=col)
+            cell.fill = SECTION_FILL
+            cell.border = THIN_BORDER
+        ws.cell(row=row, column=1, value=heading).font = SUBTITLE_FONT
+        ws.row_dimensions[row].height = 20
+        row += 1
+        for label, text in entries:
+            head, body = ws.cell(row=row, column=1, value=label), ws.cell(row=row, column=2, value=text)
+            head.font, body.font = BOLD_FONT, BODY_FONT
+            head.alignment = Alignment(horizontal="center" if len(label) == 1 else "left", vertical="top",
+                                       wrap_text=True)
+            body.alignment = WRAP_TOP
+            head.border = body.border = THIN_BORDER
+            ws.row_dimensions[row].height = max(text_lines(text, 96), text_lines(label, 24)) * LINE_HEIGHT + 5
+            row += 1
+        row += 1
+    set_widths(ws, {"A": 24, "B": 96})
+    setup_print(ws, landscape=False)
+    protect_sheet(ws)
+
+
+def _build_meta_sheet(ws: Worksheet, plan: Plan, department: str, year: int, created: datetime) -> None:
+    values = {
+        T.META_PLAN_NAME: plan.settings.plan_name,
+        T.META_FINGERPRINT: plan.fingerprint,
+        T.META_DEPARTMENT: department,
+        T.META_YEAR: format_fiscal_year(year),
+        T.META_VERSION: T.TEMPLATE_VERSION,
+        T.META_CREATED: created.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    for row, key in enumerate(T.META_KEYS, start=1):
+        ws.cell(row=row, column=1, value=key)
+        ws.cell(row=row, column=2, value=values[key])
+    set_widths(ws, {"A": 14, "B": 40})
+    ws.sheet_state = "hidden"
+    protect_sheet(ws)
+
+
+def build_department_workbook(plan: Plan, department: str, year: int, created: datetime | None = None) -> Workbook:
+    """The entry workbook of one department for one fiscal year (入力, KPI実績, 記入要領, hidden 様式情報)."""
+    items = plan.items_for(department)
+    if not items:
+        raise ReformError(f"計画に「{department}」が担当する改革項目がありません。課名を確認してください。")
+    wb = Workbook()
+    ws_input = wb.active
+    ws_input.title = T.INPUT_SHEET
+    ws_kpi = wb.create_sheet(T.KPI_SHEET)
+    ws_guide = wb.create_sheet(T.GUIDE_SHEET)
+    ws_meta = wb.create_sheet(T.META_SHEET)
+
+    ranges = {T.INPUT_SHEET: _build_input_sheet(ws_input, plan, department, year, items),
+              T.KPI_SHEET: _build_kpi_sheet(ws_kpi, plan, department, year, plan.kpis_led_by(department))}
+    count = ws_input[COUNT_CELL]
+    count.value = count_formula(ranges)
+    count.number_format = COUNT_FORMAT
+    count.font = COUNT_FONT
+    count.alignment = Alignment(horizontal="center", vertical="center")
+    ws_input[COUNT_CELL].protection = LOCKED
+    ws_input.conditional_formatting.add(COUNT_CELL, CellIsRule(operator="equal", formula=["0"], font=DONE_FONT))
+    for ws in (ws_input, ws_kpi):
+        protect_sheet(ws)
+    _build_guide_sheet(ws_guide, plan, department, year)
+    _build_meta_sheet(ws_meta, plan, department, year, created or datetime.now())
+
+    # openpyxl stores no computed values: ask Excel to compute every formula (the count) when opening.
+    wb.calculation.fullCalcOnLoad = True
+    wb.active = 0
+    return wb
+
+
+def generate_workbooks(plan: Plan, year: int, out_dir: str | Path) -> list[Path]:
+    """Write one entry workbook per department (never 関係課) into ``out_dir``; returns the paths in plan order."""
+    out_dir = Path(out_dir)
+    label = format_fiscal_year(year)
+    departments = list(plan.departments)
+    progress = None
+    if sys.stderr is not None and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        progress = tqdm(total=len(departments), desc="様式作成", unit="課", file=sys.stderr)
+    created = datetime.now()
+    paths: list[Path] = []
+    try:
+        for department in departments:
+            wb = build_department_workbook(plan, department, year, created)
+            paths.append(atomic_write(out_dir / T.workbook_name(label, department), wb.save))
+            if progress is not None:
+                progress.update(1)
+    finally:
+        if progress is not None:
+            progress.close()
+    return paths
