@@ -450,6 +450,8 @@ class _Prolog:
             while pos < len(text) and text[pos] in _WS:
                 pos += 1
             self._pos = pos
+            if pos > _PROLOG_CAP:
+                raise _Refuse(UNSAFE_XML)  # a prolog this long only hides something
             rest = text[pos:pos + 4]
             if not rest:
                 break
@@ -478,7 +480,7 @@ class _Prolog:
                 self.done = True  # the root element: no declaration can follow
                 return
         if len(text) > _PROLOG_CAP:
-            raise _Refuse(UNSAFE_XML)  # a prolog this long only hides something
+            raise _Refuse(UNSAFE_XML)
 
     @staticmethod
     def _check_declaration(decl: str) -> None:
@@ -510,18 +512,24 @@ def reading(path) -> Iterator[None]:
         yield
     except UnreadableWorkbook:
         raise
-    except Exception as exc:  # noqa: BLE001 - every reader failure is one Japanese message
+    except BaseException as exc:
+        # A Rust panic in calamine arrives as pyo3's PanicException, a BaseException.
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         _logger.warning("cannot read %s", path, exc_info=True)
         raise UnreadableWorkbook(path, _reason_for(exc)) from exc
 
 
-def _reason_for(exc: Exception) -> str:
+def _reason_for(exc: BaseException) -> str:
     try:
         from defusedxml import DefusedXmlException
     except ImportError:  # pragma: no cover - defusedxml is a dependency
         DefusedXmlException = ()  # noqa: N806
-    if isinstance(exc, DefusedXmlException):
-        return UNSAFE_XML
+    cause: BaseException | None = exc
+    for _ in range(5):  # openpyxl wraps the parser's error in a ValueError
+        if isinstance(cause, DefusedXmlException):
+            return UNSAFE_XML
+        cause = cause.__cause__ or cause.__context__ if cause else None
     if isinstance(exc, MemoryError):
         return OUT_OF_MEMORY
     if isinstance(exc, FileNotFoundError):
