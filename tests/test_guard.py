@@ -439,3 +439,25 @@ def test_a_defused_refusal_wrapped_by_openpyxl_reads_as_unsafe():
             except EntitiesForbidden as inner:
                 raise ValueError("Unable to read workbook") from inner
     assert exc_info.value.reason == guard.UNSAFE_XML
+
+
+def test_wrong_crc_is_corrupt(valid, tmp_path):
+    entries = hostile._entries_from(valid, hostile.SHEET, *_deflated(b"<worksheet/>"))
+    name, pieces, crc, csize, usize = entries[[e[0] for e in entries].index(hostile.SHEET)]
+    entries[[e[0] for e in entries].index(hostile.SHEET)] = (name, pieces, crc ^ 1, csize, usize)
+    assert refused(hostile.write_raw_zip(tmp_path / "crc.xlsx", entries)).reason == guard.CORRUPT
+
+
+def _deflated(data: bytes):
+    import zlib
+
+    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return [co.compress(data) + co.flush()], zlib.crc32(data), len(data)
+
+
+def test_compression_excel_never_uses(valid, tmp_path):
+    path = tmp_path / "bzip2.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_BZIP2) as zf:
+        for name, data in hostile.members(valid).items():
+            zf.writestr(name, data)
+    assert refused(path).reason == guard.UNSUPPORTED
