@@ -164,11 +164,11 @@ def make_zip_bomb(folder: Path, blank_mib: int = 2048) -> Path:
     return write_raw_zip(folder / "bomb.xlsx", entries)
 
 
-def make_lying_bomb(folder: Path, blank_mib: int = 2048, declared: int = 4096) -> Path:
+def make_lying_bomb(folder: Path, blank_mib: int = 2048, declared: int = 4096, name: str = "lying.xlsx") -> Path:
     """The same bomb, but its headers claim the sheet part is only ``declared`` bytes."""
     pieces, crc, _size = _bomb_sheet(blank_mib)
     entries = _entries_from(make_valid(folder), SHEET, pieces, crc, declared)
-    return write_raw_zip(folder / "lying.xlsx", entries)
+    return write_raw_zip(folder / name, entries)
 
 
 def make_many_members(folder: Path, count: int) -> Path:

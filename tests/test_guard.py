@@ -199,7 +199,12 @@ def test_xlsm_is_read_by_content(valid, tmp_path):
 @pytest.fixture(scope="module")
 def bombs(tmp_path_factory):
     base = tmp_path_factory.mktemp("bombs")
-    return {"honest": hostile.make_zip_bomb(base), "lying": hostile.make_lying_bomb(base)}
+    return {
+        "honest": hostile.make_zip_bomb(base),
+        "lying": hostile.make_lying_bomb(base),
+        # Declared 150 MiB: under the total and, at about 75:1, under the ratio; only streaming stops it.
+        "sly": hostile.make_lying_bomb(base, declared=150 * hostile.MiB, name="sly.xlsx"),
+    }
 
 
 def test_bomb_is_small_on_disk_and_huge_inside(bombs):
@@ -231,6 +236,13 @@ def test_read_member_stops_at_its_limit(bombs):
             guard.read_member(zf, hostile.SHEET, 10 * hostile.MiB)
         assert time.perf_counter() - start < 2
     assert "大きすぎる" in exc_info.value.reason
+
+
+def test_sly_bomb_passes_the_directory_checks_but_not_the_stream(bombs):
+    with zipfile.ZipFile(bombs["sly"]) as zf:
+        info = zf.getinfo(hostile.SHEET)
+        assert info.file_size / info.compress_size < guard.DEFAULT_LIMITS.max_ratio
+    assert refused(bombs["sly"]).reason == guard.BOMB
 
 
 def test_read_member_stops_at_a_lying_size(bombs):
@@ -285,7 +297,7 @@ print(json.dumps({"reason": reason, "seconds": seconds, "growth_kib": after - be
 """
 
 
-@pytest.mark.parametrize("kind", ["honest", "lying"])
+@pytest.mark.parametrize("kind", ["honest", "lying", "sly"])
 @pytest.mark.parametrize("opener", ["check_xlsx", "open_workbook", "open_calamine"])
 def test_bomb_time_and_memory(bombs, kind, opener):
     """In a fresh process: refused in seconds, peak RSS grows by far less than 1 GiB."""
