@@ -53,7 +53,7 @@ import struct
 import warnings
 import zipfile
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -289,17 +289,22 @@ def _check_names(zf: zipfile.ZipFile) -> None:
     raise _Refuse(NOT_OOXML)
 
 
+def _read_at(zf: zipfile.ZipFile, pos: int, size: int) -> bytes:
+    """Raw bytes of the zip file; zipfile shares the handle (under its lock) and seeks before each read."""
+    if zf.fp is None:
+        raise ValueError("the zip file is closed")
+    with getattr(zf, "_lock", None) or nullcontext():
+        zf.fp.seek(pos)
+        return zf.fp.read(size)
+
+
 def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """Inflate one member 64 KiB at a time from the raw bytes, whatever its header claims."""
     if info.flag_bits & 0x1:
         raise _Refuse(UNSUPPORTED)  # a zip password: Excel never writes one
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise _Refuse(UNSUPPORTED)
-    raw = zf.fp
-    if raw is None:
-        raise ValueError("the zip file is closed")
-    raw.seek(info.header_offset)
-    local = raw.read(30)
+    local = _read_at(zf, info.header_offset, 30)
     if len(local) != 30 or local[:4] != b"PK\x03\x04":
         raise _Refuse(CORRUPT)
     name_len, extra_len = struct.unpack_from("<HH", local, 26)
@@ -307,8 +312,7 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     left = info.compress_size
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     while left > 0:
-        raw.seek(pos)  # zipfile shares this handle and seeks on its own reads
-        data = raw.read(min(_CHUNK, left))
+        data = _read_at(zf, pos, min(_CHUNK, left))
         if not data:
             raise _Refuse(CORRUPT)
         pos += len(data)
