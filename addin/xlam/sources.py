@@ -2,14 +2,13 @@
 
 A source checkout keeps them in ``macros/`` beside the package; an installed
 package carries a copy as package data in ``addin/macros/`` (refreshed with
-``python -m addin.xlam.sources``; a test keeps the two equal).
+``python -m addin.xlam``; a test keeps the two equal).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ __all__ = [
     "MODULE_SUFFIXES",
     "RIBBON_FILE",
     "find_macros_dir",
+    "macro_files",
     "read_module",
     "read_modules",
     "sync_package_macros",
@@ -120,8 +120,3 @@ def sync_package_macros(source: Path = _REPO_MACROS, target: Path = _PACKAGE_MAC
         copied.append(target / path.name)
     return copied
 
-
-if __name__ == "__main__":  # pragma: no cover - maintenance entry point
-    for copied in sync_package_macros():
-        print(copied.relative_to(Path.cwd()) if copied.is_relative_to(Path.cwd()) else copied)
-    sys.exit(0)
