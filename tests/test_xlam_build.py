@@ -331,3 +331,27 @@ def test_libreoffice_opens_the_addin(xlam, tmp_path):
     with zipfile.ZipFile(converted) as archive:
         assert "xl/workbook.xml" in archive.namelist()
         assert CONFIG_SHEET.encode() in archive.read("xl/workbook.xml")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not on PATH; CI installs it")
+def test_libreoffice_imports_every_vba_module(xlam, tmp_path):
+    """LibreOffice parses the dir stream and module streams itself and writes them anew into an .xls."""
+    from oletools.olevba import VBA_Parser
+
+    out_dir = tmp_path / "converted"
+    result = subprocess.run(
+        [
+            "soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+            "--infilter=Calc Office Open XML", "--convert-to", "xls:MS Excel 97", "--outdir", str(out_dir), str(xlam),
+        ],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    parser = VBA_Parser(str(out_dir / "reform.xls"))
+    try:
+        modules = {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    assert set(modules) == {p.stem for p in _source_files()} | {"ThisWorkbook", "Sheet1"}
+    assert "addin.excel.dispatch('\" & control.Id & \"')" in modules["ReformRibbon"]
+    assert 'Public Const PROJECT_NAME As String = "reform"' in modules["xlwings"]
