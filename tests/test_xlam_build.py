@@ -355,3 +355,13 @@ def test_libreoffice_imports_every_vba_module(xlam, tmp_path):
     assert set(modules) == {p.stem for p in _source_files()} | {"ThisWorkbook", "Sheet1"}
     assert "addin.excel.dispatch('\" & control.Id & \"')" in modules["ReformRibbon"]
     assert 'Public Const PROJECT_NAME As String = "reform"' in modules["xlwings"]
+
+
+def test_committed_addin_is_up_to_date(xlam):
+    committed = REPO / "workbooks" / "reform.xlam"
+    if not committed.exists():
+        pytest.skip("workbooks/reform.xlam is not in this checkout; build it with: reform build-addin")
+    with zipfile.ZipFile(committed) as old, zipfile.ZipFile(xlam) as new:
+        assert old.namelist() == new.namelist(), "run: reform build-addin"
+        for name in new.namelist():
+            assert old.read(name) == new.read(name), f"{name} is stale; run: reform build-addin"
