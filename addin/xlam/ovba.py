@@ -71,7 +71,7 @@ def _match(data: bytes, chunk_start: int, pos: int, end: int) -> tuple[int, int]
     first = data[pos]
     candidate = pos - 1
     while candidate >= chunk_start:
-        # find() jumps to the next candidate with the same first byte, scanning backwards.
+        # rfind() jumps back to the nearest earlier byte equal to the first one.
         candidate = data.rfind(first, chunk_start, candidate + 1)
         if candidate < 0:
             break
