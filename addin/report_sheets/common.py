@@ -18,7 +18,7 @@ __all__ = ["HEADER_ROW", "title_block", "write_table", "grade_colours", "achieve
            "number_format", "japanese_year"]
 
 HEADER_ROW = 4  # rows 1-2: title and subtitle; row 3 a note or empty
-_LINE_HEIGHT = 13.5
+_LINE_HEIGHT = 15.0
 
 
 def title_block(ws: Worksheet, summary: Consolidation, name: str, note: str | None = None) -> None:
@@ -56,6 +56,8 @@ def write_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[o
     for r, values in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(values, start=1):
             cell = ws.cell(r, col, value)
+            if cell.data_type == "f":  # what a department typed is text, never a formula
+                cell.data_type = "s"
             cell.font, cell.alignment, cell.border = BODY_FONT, WRAP_TOP, THIN_BORDER
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -82,7 +84,7 @@ def _lines(value: object, width: float) -> int:
     if value is None:
         return 1
     text = str(value)
-    per_line = max(int(width / 2), 1)  # a Japanese character is about two width units
+    per_line = max(int(width / 2.2), 1)  # a Japanese character is a little over two width units
     return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
 
 

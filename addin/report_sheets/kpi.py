@@ -105,8 +105,8 @@ def _chart(ws, summary: Consolidation, col: dict[str, int], first: int, last: in
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(labels)
     chart.legend = None
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
+                                     showPercent=False)
     chart.dataLabels.numFmt = "0%"
     chart.height = max(7.5, 0.7 * (last - first + 1) + 2)
     chart.width = 24
