@@ -81,8 +81,16 @@ class History:
             self.conn = sqlite3.connect(self.path)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(self.path, f"履歴データベースを開けません（{exc}）。保存先を確認してください。") from exc
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.migrate()
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise OutputError(self.path, f"履歴データベースが壊れているか、別の形式です（{exc}）。"
+                                         "--db で別のファイルを指定してください。") from exc
+        except OutputError:
+            self.conn.close()
+            raise
 
     def __enter__(self) -> "History":
         return self
@@ -102,12 +110,8 @@ class History:
         current = self.version
         if current > SCHEMA_VERSION:
             raise OutputError(self.path, "この履歴データベースは新しい版のツールで作られています。ツールを更新してください。")
-        try:
-            for step in range(current, SCHEMA_VERSION):
-                with self.conn:
-                    self.conn.executescript(f"BEGIN; {MIGRATIONS[step]}; PRAGMA user_version = {step + 1}; COMMIT;")
-        except sqlite3.DatabaseError as exc:
-            raise OutputError(self.path, f"履歴データベースが壊れているか、別の形式です（{exc}）。") from exc
+        for step in range(current, SCHEMA_VERSION):
+            self.conn.executescript(f"BEGIN; {MIGRATIONS[step]}; PRAGMA user_version = {step + 1}; COMMIT;")
 
     def store(self, plan: str, fingerprint: str | None, year: int, submissions: Iterable[Submission],
               now: datetime | None = None) -> int:
