@@ -84,7 +84,7 @@ def _lines(value: object, width: float) -> int:
     if value is None:
         return 1
     text = str(value)
-    per_line = max(int(width / 2.2), 1)  # a Japanese character is a little over two width units
+    per_line = max(int(width / 1.8), 1)  # a Japanese character takes about 1.8 width units
     return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
 
 

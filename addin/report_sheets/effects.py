@@ -14,7 +14,7 @@ EFFECTS_SHEET = "効果額集計"
 EFFECT_COLUMN = "効果額（千円）"
 EFFECTS_HEADERS = ("区分", "項目ID", "重点項目", "取組", "改革項目", "実施担当", "内訳（千円）", EFFECT_COLUMN)
 ITEM, SUBTOTAL, TOTAL = "項目", "小計", "総計"
-_WIDTHS = (7, 9, 24, 24, 30, 12, 24, 14)
+_WIDTHS = (7, 9, 28, 26, 32, 12, 22, 14)
 
 
 def _breakdown(result: ItemResult) -> str | None:

@@ -17,7 +17,7 @@ OVERRIDE_GRADE = "事務局評価"
 OVERRIDE_COMMENT = "事務局コメント"
 STATUS_HEADERS = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "進捗", "自己評価", "評価",
                   OVERRIDE_GRADE, OVERRIDE_COMMENT, "今後の課題・方向性", "確認事項")
-_WIDTHS = (9, 16, 16, 5, 22, 11, 50, 12, 11, 6, 8, 26, 40, 30)
+_WIDTHS = (9, 16, 16, 5, 22, 11, 50, 12, 15, 6, 8, 26, 40, 30)
 NOT_SUBMITTED = "（未提出）"
 
 
@@ -27,6 +27,9 @@ def _per_department(result: ItemResult, values: dict[str, str | None], separator
     departments = result.item.departments
     if len(departments) == 1:
         return values.get(departments[0])
+    texts = {v for v in values.values() if v}
+    if not mark_missing and len(texts) == 1 and len(values) > 1:
+        return texts.pop()  # the same next steps from every department: shown once
     parts = []
     for dept in departments:
         if values.get(dept):
