@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from copy import copy
 from typing import Sequence
 
 from openpyxl.formatting.rule import CellIsRule
@@ -15,7 +16,7 @@ from ..styles import (BAD_FILL, BAD_FONT, BODY_FONT, GOOD_FILL, GOOD_FONT, NEUTR
                       REPORT_NOTE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, setup_print, style_header_row)
 
 __all__ = ["HEADER_ROW", "title_block", "write_table", "grade_colours", "achievement_colours", "fit_row_heights",
-           "number_format", "japanese_year"]
+           "number_format", "japanese_year", "restyle"]
 
 HEADER_ROW = 4  # rows 1-2: title and subtitle; row 3 a note or empty
 _LINE_HEIGHT = 15.0
@@ -47,9 +48,40 @@ def number_format(value: object) -> str:
     return "#,##0"
 
 
+def restyle(cell, **attrs) -> None:
+    """Set style attributes (font, fill, alignment, border, number_format) through a per-workbook cache.
+
+    openpyxl hashes every style object on every assignment, which made a
+    1,000-department report take seconds per sheet; the same change from the
+    same starting style is computed once and then copied.
+    """
+    cache = ws_cache(cell.parent.parent)
+    key = (tuple(cell._style) if cell._style is not None else (), tuple((k, v if isinstance(v, str) else id(v)) for k, v in attrs.items()))
+    found = cache.get(key)
+    if found is None:
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        cache[key] = copy(cell._style)
+    else:
+        cell._style = copy(found)
+
+
+def ws_cache(wb) -> dict:
+    """The style cache of one workbook (style indexes are per workbook)."""
+    cache = getattr(wb, "_reform_style_cache", None)
+    if cache is None:
+        cache = wb._reform_style_cache = {}
+    return cache
+
+
 def write_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
-                header_row: int = HEADER_ROW, freeze_col: int = 1) -> tuple[int, int]:
-    """Header and body cells with the shared look, frozen header, autofilter, print setup; returns (first, last) data row."""
+                header_row: int = HEADER_ROW, freeze_col: int = 1,
+                column_styles: dict[str, dict] | None = None) -> tuple[int, int]:
+    """Header and body cells with the shared look, frozen header, autofilter, print setup; returns (first, last) data row.
+
+    ``column_styles`` maps a header to extra style attributes for its body cells.
+    """
+    extra = {headers.index(name) + 1: attrs for name, attrs in (column_styles or {}).items()}
     for col, name in enumerate(headers, start=1):
         ws.cell(header_row, col, name)
     style_header_row(ws, header_row, 1, len(headers))
@@ -58,7 +90,7 @@ def write_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[o
             cell = ws.cell(r, col, value)
             if cell.data_type == "f":  # what a department typed is text, never a formula
                 cell.data_type = "s"
-            cell.font, cell.alignment, cell.border = BODY_FONT, WRAP_TOP, THIN_BORDER
+            restyle(cell, **{"font": BODY_FONT, "alignment": WRAP_TOP, "border": THIN_BORDER, **extra.get(col, {})})
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     last = header_row + max(len(rows), 1)

@@ -6,7 +6,7 @@ from openpyxl.workbook import Workbook
 
 from ..consolidate import Consolidation, ItemResult
 from ..styles import AMOUNT_FORMAT, BOLD_FONT, SUBTOTAL_FILL, TOTAL_FILL
-from .common import fit_row_heights, title_block, write_table
+from .common import fit_row_heights, restyle, title_block, write_table
 
 __all__ = ["EFFECTS_SHEET", "EFFECTS_HEADERS", "EFFECT_COLUMN", "add_effects_sheet"]
 
@@ -47,13 +47,13 @@ def add_effects_sheet(wb: Workbook, summary: Consolidation):
                          _breakdown(result), result.effect])
         rows.append([SUBTOTAL, None, pillar, None, f"{pillar} 小計", None, None, _sum(r.effect for r in items) or 0])
     rows.append([TOTAL, None, None, None, TOTAL, None, None, summary.effect_total])
-    first, last = write_table(ws, EFFECTS_HEADERS, rows, _WIDTHS, freeze_col=2)
+    first, last = write_table(ws, EFFECTS_HEADERS, rows, _WIDTHS, freeze_col=2,
+                              column_styles={EFFECT_COLUMN: {"number_format": AMOUNT_FORMAT}})
     amount_col = len(EFFECTS_HEADERS)
     for r, values in zip(range(first, last + 1), rows):
-        ws.cell(r, amount_col).number_format = AMOUNT_FORMAT
         if values[0] != ITEM:
+            fill = TOTAL_FILL if values[0] == TOTAL else SUBTOTAL_FILL
             for c in range(1, amount_col + 1):
-                ws.cell(r, c).font = BOLD_FONT
-                ws.cell(r, c).fill = TOTAL_FILL if values[0] == TOTAL else SUBTOTAL_FILL
+                restyle(ws.cell(r, c), font=BOLD_FONT, fill=fill)
     fit_row_heights(ws, first, last, _WIDTHS)
     return ws

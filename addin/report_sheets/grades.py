@@ -6,7 +6,7 @@ from openpyxl.workbook import Workbook
 
 from ..consolidate import GRADE_KEYS, Consolidation, ItemResult
 from ..styles import BOLD_FONT, BODY_FONT, CENTER, PERCENT_FORMAT, SUBTOTAL_FILL, TOTAL_FILL, WRAP_TOP
-from .common import grade_colours, title_block, write_table
+from .common import grade_colours, restyle, title_block, write_table
 
 __all__ = ["GRADES_SHEET", "GRADES_HEADERS", "GRADE_MEANINGS", "add_grades_sheet"]
 
@@ -52,17 +52,14 @@ def add_grades_sheet(wb: Workbook, summary: Consolidation):
             kinds.append("area")
     rows.append(_counts_row("合計", None, None, summary.items, summary))
     kinds.append("total")
-    first, last = write_table(ws, GRADES_HEADERS, rows, _WIDTHS, freeze_col=3)
+    centered = {name: {"alignment": CENTER} for name in GRADES_HEADERS[3:9]}
+    shares = {name: {"alignment": CENTER, "number_format": PERCENT_FORMAT} for name in GRADES_HEADERS[9:]}
+    first, last = write_table(ws, GRADES_HEADERS, rows, _WIDTHS, freeze_col=3, column_styles={**centered, **shares})
     for r, kind in zip(range(first, last + 1), kinds):
-        for c in range(1, len(GRADES_HEADERS) + 1):
-            cell = ws.cell(r, c)
-            if c >= 4:
-                cell.alignment = CENTER
-            if c >= 10:
-                cell.number_format = PERCENT_FORMAT
-            if kind != "area":
-                cell.font = BOLD_FONT
-                cell.fill = TOTAL_FILL if kind == "total" else SUBTOTAL_FILL
+        if kind != "area":
+            fill = TOTAL_FILL if kind == "total" else SUBTOTAL_FILL
+            for c in range(1, len(GRADES_HEADERS) + 1):
+                restyle(ws.cell(r, c), font=BOLD_FONT, fill=fill)
     legend = last + 2
     ws.cell(legend, 1, "評価の区分").font = BOLD_FONT
     for offset, (grade, meaning) in enumerate(GRADE_MEANINGS, start=1):

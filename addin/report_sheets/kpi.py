@@ -10,7 +10,7 @@ from openpyxl.workbook import Workbook
 from ..consolidate import IMPROVED, UNCHANGED, WORSENED, Consolidation, KpiResult
 from ..fiscal import format_fiscal_year
 from ..styles import BAD_FONT, CENTER, GOOD_FONT, PERCENT_FORMAT
-from .common import achievement_colours, fit_row_heights, number_format, title_block, write_table
+from .common import achievement_colours, fit_row_heights, number_format, restyle, title_block, write_table
 
 __all__ = ["KPI_SHEET", "kpi_headers", "add_kpi_sheet", "direction_label", "trend_text"]
 
@@ -69,19 +69,18 @@ def add_kpi_sheet(wb: Workbook, summary: Consolidation):
                          format_fiscal_year(kpi.target_year), k.achievement, direction_label(k), trend_text(k)])
             kpis.append(k)
     widths = [9, 22, 11, 30, 6, 10, 8, *[9] * len(years), 10, 8, 9, 9, 26]
-    first, last = write_table(ws, headers, rows, widths, freeze_col=4)
+    styles = {name: {"alignment": CENTER} for name in ("単位", "基準年度", "目標年度", "方向")}
+    styles[ACHIEVEMENT] = {"number_format": PERCENT_FORMAT}
+    first, last = write_table(ws, headers, rows, widths, freeze_col=4, column_styles=styles)
     col = {name: i for i, name in enumerate(headers, start=1)}
     numeric = ["基準値", *[format_fiscal_year(y) for y in years], "目標値"]
     for r in range(first, first + len(rows)):
         for name in numeric:
             cell = ws.cell(r, col[name])
-            cell.number_format = number_format(cell.value)
-        for name in ("単位", "基準年度", "目標年度", "方向"):
-            ws.cell(r, col[name]).alignment = CENTER
-        ws.cell(r, col[ACHIEVEMENT]).number_format = PERCENT_FORMAT
+            restyle(cell, number_format=number_format(cell.value))
         k = kpis[r - first]
         if k.direction in (IMPROVED, WORSENED):
-            ws.cell(r, col["方向"]).font = GOOD_FONT if k.direction == IMPROVED else BAD_FONT
+            restyle(ws.cell(r, col["方向"]), font=GOOD_FONT if k.direction == IMPROVED else BAD_FONT)
     letter = get_column_letter(col[ACHIEVEMENT])
     achievement_colours(ws, f"{letter}{first}:{letter}{last}")
     fit_row_heights(ws, first, last, widths)

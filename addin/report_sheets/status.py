@@ -58,13 +58,11 @@ def add_status_sheet(wb: Workbook, summary: Consolidation):
                 note="「事務局評価」「事務局コメント」は事務局が入力します（黄色のセル）。事務局評価を入れた項目は、"
                      "その評価がすべての集計に使われ、次に集約したときも引き継がれます。")
     rows = [_row(r) for r in summary.items]
-    first, last = write_table(ws, STATUS_HEADERS, rows, _WIDTHS, freeze_col=5)
+    styles = {name: {"alignment": CENTER} for name in ("No.", "進捗", "評価")}
+    styles[OVERRIDE_GRADE] = {"alignment": CENTER, "fill": INPUT_FILL}
+    styles[OVERRIDE_COMMENT] = {"fill": INPUT_FILL}
+    first, last = write_table(ws, STATUS_HEADERS, rows, _WIDTHS, freeze_col=5, column_styles=styles)
     col = {name: i for i, name in enumerate(STATUS_HEADERS, start=1)}
-    for r in range(first, last + 1):
-        for name in ("No.", "進捗", "評価", OVERRIDE_GRADE):
-            ws.cell(r, col[name]).alignment = CENTER
-        for name in (OVERRIDE_GRADE, OVERRIDE_COMMENT):
-            ws.cell(r, col[name]).fill = INPUT_FILL
     grade_letter = get_column_letter(col[OVERRIDE_GRADE])
     choices = DataValidation(type="list", formula1=f'"{",".join(GRADE_KEYS)}"', allow_blank=True,
                              showErrorMessage=True, errorTitle="事務局評価",

@@ -10,7 +10,7 @@ from openpyxl.workbook import Workbook
 from ..consolidate import Consolidation
 from ..styles import BAD_FILL, CENTER, DATETIME_FORMAT, GOOD_FILL, NEUTRAL_FILL
 from ..submission import INVALID, OK, UNREADABLE, FileResult, ValidationRun
-from .common import title_block, write_table
+from .common import restyle, title_block, write_table
 
 __all__ = ["TRACKER_SHEET", "TRACKER_HEADERS", "tracker_rows", "add_tracker_sheet",
            "SUBMITTED", "NEEDS_FIX", "UNREADABLE_LABEL", "NOT_SUBMITTED"]
@@ -70,10 +70,9 @@ def add_tracker_sheet(wb: Workbook, summary: Consolidation, run: ValidationRun |
     for row in rows:
         counts[row[3]] += 1
     title_block(ws, summary, TRACKER_SHEET, note="　".join(f"{state} {n}" for state, n in counts.items()))
-    first, last = write_table(ws, TRACKER_HEADERS, rows, _WIDTHS)
+    styles = {"提出日時": {"number_format": DATETIME_FORMAT}, "エラー件数": {"alignment": CENTER},
+              "警告件数": {"alignment": CENTER}, "状態": {"alignment": CENTER}}
+    first, last = write_table(ws, TRACKER_HEADERS, rows, _WIDTHS, column_styles=styles)
     for r, row in zip(range(first, last + 1), rows):
-        ws.cell(r, 3).number_format = DATETIME_FORMAT
-        for c in (4, 5, 6):
-            ws.cell(r, c).alignment = CENTER
-        ws.cell(r, 4).fill = _FILLS[row[3]]
+        restyle(ws.cell(r, 4), fill=_FILLS[row[3]])
     return ws
