@@ -74,7 +74,7 @@ def _add_issues_sheet(wb: Workbook, summary: Consolidation, run: ValidationRun |
         s = run.summary()
         lines += [("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
                   ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
-    lines.append(("未提出の課", "、".join(summary.missing) or "なし"))
+    lines.append(("有効な提出がない課", "、".join(summary.missing) or "なし"))
     add_issue_sheet(wb, issues, ISSUES_SHEET, departments, base=base, summary=lines,
                     heading=f"{summary.plan.settings.plan_name}　{year} 検証結果")
 
