@@ -99,3 +99,20 @@ def text_lines(text: str, width: float) -> int:
         units = sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」" else 1 for ch in paragraph)
         total += max(1, -(-int(units) // int(capacity)))
     return total
+
+
+# Consolidated report: grades and achievement in Excel's own good / neutral / bad colours.
+__all__ += ["GOOD_FILL", "GOOD_FONT", "NEUTRAL_FILL", "NEUTRAL_FONT", "BAD_FILL", "BAD_FONT", "TOTAL_FILL",
+            "SUBTOTAL_FILL", "REPORT_NOTE_FONT", "AMOUNT_FORMAT", "PERCENT_FORMAT", "DATETIME_FORMAT"]
+GOOD_FILL = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")     # A, target met
+GOOD_FONT = Font(name=FONT_NAME, size=10, color="006100")
+NEUTRAL_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")  # B
+NEUTRAL_FONT = Font(name=FONT_NAME, size=10, color="9C5700")
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")      # C, worse than the baseline
+BAD_FONT = Font(name=FONT_NAME, size=10, color="9C0006")
+SUBTOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")                   # 小計 rows
+TOTAL_FILL = PatternFill("solid", fgColor="BDD7EE")                      # 総計 rows
+REPORT_NOTE_FONT = Font(name=FONT_NAME, size=9, color="595959")
+AMOUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
+DATETIME_FORMAT = "yyyy/mm/dd hh:mm"

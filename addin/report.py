@@ -1,0 +1,157 @@
+"""The consolidated report workbook: seven sheets assembled from a :class:`~addin.consolidate.Consolidation`.
+
+Sheets, in order: 取組状況一覧, KPI一覧, 評価集計, 効果額集計, 工程表, 提出状況,
+検証結果. Every value is written as a value (no formulas), so the report reads
+the same in Excel, in LibreOffice and to :mod:`addin.finance`, which never
+recalculates. Also here: the secretariat's overrides read back from a previous
+report, and the timestamped backup of that report.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from .atomic import atomic_write, explain_os_error
+from .consolidate import Consolidation, Override
+from .errors import OutputError, UnreadableWorkbook
+from .fiscal import format_fiscal_year
+from .normalize import NotAChoice, clean_text, parse_grade
+from .report_sheets.effects import add_effects_sheet
+from .report_sheets.grades import add_grades_sheet
+from .report_sheets.kpi import add_kpi_sheet
+from .report_sheets.status import OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET, add_status_sheet
+from .report_sheets.tracker import add_tracker_sheet
+from .submission import ValidationRun
+from .tables import find_table
+
+__all__ = ["REPORT_SHEETS", "build_report", "write_report", "read_overrides", "backup_report", "backup_name",
+           "progress_by_item"]
+
+log = logging.getLogger("reform")
+
+REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "提出状況", "検証結果")
+ISSUES_SHEET = "検証結果"
+# When departments disagree, the item shows the progress that needs attention most.
+_PROGRESS_PRIORITY = ("遅れ", "未着手", "予定どおり", "前倒し", "完了")
+
+
+def progress_by_item(summary: Consolidation) -> dict[str, str]:
+    """項目ID → 進捗 for the 工程表: 遅れ if any department is late, and so on."""
+    result = {}
+    for item in summary.items:
+        values = [p for p in item.progress.values() if p]
+        if values:
+            result[item.item.item_id] = min(values, key=lambda p: _PROGRESS_PRIORITY.index(p)
+                                            if p in _PROGRESS_PRIORITY else len(_PROGRESS_PRIORITY))
+    return result
+
+
+def _add_schedule_sheet(wb: Workbook, summary: Consolidation) -> None:
+    from .gantt import add_gantt_sheet
+
+    add_gantt_sheet(wb, summary.plan, summary.year, progress_by_item(summary))
+
+
+def _add_issues_sheet(wb: Workbook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
+    from .validation_report import add_issue_sheet
+
+    year = format_fiscal_year(summary.year)
+    issues = run.issues if run is not None else []
+    departments = {f.path: f.department for f in run.files} if run is not None else {}
+    lines = [("計画", summary.plan.settings.plan_name), ("年度", year)]
+    if run is not None:
+        s = run.summary()
+        lines += [("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
+                  ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
+    lines.append(("有効な提出がない課", "、".join(summary.missing) or "なし"))
+    add_issue_sheet(wb, issues, ISSUES_SHEET, departments, base=base, summary=lines,
+                    heading=f"{summary.plan.settings.plan_name}　{year} 検証結果")
+
+
+def build_report(summary: Consolidation, run: ValidationRun | None = None, base: Path | None = None) -> Workbook:
+    """The report as an openpyxl Workbook; ``base`` is the folder it will be saved in (for links)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_status_sheet(wb, summary)
+    add_kpi_sheet(wb, summary)
+    add_grades_sheet(wb, summary)
+    add_effects_sheet(wb, summary)
+    _add_schedule_sheet(wb, summary)
+    add_tracker_sheet(wb, summary, run)
+    _add_issues_sheet(wb, summary, run, base)
+    wb._sheets.sort(key=lambda ws: REPORT_SHEETS.index(ws.title) if ws.title in REPORT_SHEETS else len(REPORT_SHEETS))
+    wb.active = 0
+    wb.properties.title = f"{summary.plan.settings.plan_name} {format_fiscal_year(summary.year)} 集約結果"
+    wb.properties.creator = summary.plan.settings.municipality
+    return wb
+
+
+def write_report(summary: Consolidation, out: str | os.PathLike, run: ValidationRun | None = None) -> Path:
+    """Write the report atomically; a report open in Excel raises OutputError with a Japanese reason."""
+    out = Path(out)
+    workbook = build_report(summary, run, base=out.parent)
+    return atomic_write(out, workbook.save)
+
+
+def read_overrides(path: str | os.PathLike) -> dict[str, Override]:
+    """事務局評価 / 事務局コメント by 項目ID from a previous report (headers found by name); {} when absent.
+
+    A grade that is not A/B/C/- is ignored (the comment is kept) and logged.
+    """
+    from .guard import open_workbook
+
+    try:
+        wb = open_workbook(path, read_only=True, data_only=True)
+    except UnreadableWorkbook as exc:
+        log.warning("previous report not read: %s", exc)
+        return {}
+    try:
+        if STATUS_SHEET not in wb.sheetnames:
+            return {}
+        rows = [list(r) for r in wb[STATUS_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    table = find_table(rows, ["項目ID", OVERRIDE_GRADE], [OVERRIDE_COMMENT])
+    if table is None:
+        return {}
+    result: dict[str, Override] = {}
+    for _index, row in table.data_rows():
+        item_id = clean_text(table.value(row, "項目ID"))
+        if item_id is None:
+            continue
+        try:
+            grade = parse_grade(table.value(row, OVERRIDE_GRADE))
+        except NotAChoice:
+            log.warning("事務局評価 of %s ignored: %r", item_id, table.value(row, OVERRIDE_GRADE))
+            grade = None
+        comment = clean_text(table.value(row, OVERRIDE_COMMENT))
+        if grade or comment:
+            result[str(item_id)] = Override(grade, comment)
+    return result
+
+
+def backup_name(path: Path, when: datetime) -> Path:
+    """``集約.20261122-153000.bak.xlsx`` beside ``集約.xlsx``."""
+    return path.with_name(f"{path.stem}.{when:%Y%m%d-%H%M%S}.bak{path.suffix}")
+
+
+def backup_report(path: str | os.PathLike, when: datetime | None = None) -> Path:
+    """Copy the previous report beside itself with a timestamp; returns the copy."""
+    path = Path(path)
+    when = when or datetime.now()
+    target = backup_name(path, when)
+    n = 2
+    while target.exists():
+        target = target.with_name(f"{path.stem}.{when:%Y%m%d-%H%M%S}-{n}.bak{path.suffix}")
+        n += 1
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise OutputError(target, explain_os_error(exc)) from exc
+    return target

@@ -1,0 +1,59 @@
+"""効果額集計: the financial effect per item, a 小計 per 重点項目 and the 総計, in 千円."""
+
+from __future__ import annotations
+
+from openpyxl.workbook import Workbook
+
+from ..consolidate import Consolidation, ItemResult
+from ..styles import AMOUNT_FORMAT, BOLD_FONT, SUBTOTAL_FILL, TOTAL_FILL
+from .common import fit_row_heights, restyle, title_block, write_table
+
+__all__ = ["EFFECTS_SHEET", "EFFECTS_HEADERS", "EFFECT_COLUMN", "add_effects_sheet"]
+
+EFFECTS_SHEET = "効果額集計"
+EFFECT_COLUMN = "効果額（千円）"
+EFFECTS_HEADERS = ("区分", "項目ID", "重点項目", "取組", "改革項目", "実施担当", "内訳（千円）", EFFECT_COLUMN)
+ITEM, SUBTOTAL, TOTAL = "項目", "小計", "総計"
+_WIDTHS = (7, 9, 28, 26, 32, 12, 22, 14)
+
+
+def _breakdown(result: ItemResult) -> str | None:
+    known = {d: v for d, v in result.effects.items() if v is not None}
+    if len(known) < 2:
+        return None
+    return "\n".join(f"【{d}】{v:,.0f}" for d, v in known.items())
+
+
+def _sum(values) -> float | int | None:
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    total = round(float(sum(known)), 6)
+    return int(total) if total.is_integer() else total
+
+
+def add_effects_sheet(wb: Workbook, summary: Consolidation):
+    """Add 効果額集計; an item nobody reported an amount for is left empty, not 0."""
+    ws = wb.create_sheet(EFFECTS_SHEET)
+    title_block(ws, summary, EFFECTS_SHEET, note="単位: 千円。効果額は実施担当の各課が報告した額の合計です（空欄は報告なし）。")
+    rows: list[list[object]] = []
+    pillars: dict[str, list[ItemResult]] = {}
+    for result in summary.items:
+        pillars.setdefault(result.item.pillar, []).append(result)
+    for pillar, items in pillars.items():
+        for result in items:
+            item = result.item
+            rows.append([ITEM, item.item_id, item.pillar, item.area, item.name, "\n".join(item.departments),
+                         _breakdown(result), result.effect])
+        rows.append([SUBTOTAL, None, pillar, None, f"{pillar} 小計", None, None, _sum(r.effect for r in items) or 0])
+    rows.append([TOTAL, None, None, None, TOTAL, None, None, summary.effect_total])
+    first, last = write_table(ws, EFFECTS_HEADERS, rows, _WIDTHS, freeze_col=2,
+                              column_styles={EFFECT_COLUMN: {"number_format": AMOUNT_FORMAT}})
+    amount_col = len(EFFECTS_HEADERS)
+    for r, values in zip(range(first, last + 1), rows):
+        if values[0] != ITEM:
+            fill = TOTAL_FILL if values[0] == TOTAL else SUBTOTAL_FILL
+            for c in range(1, amount_col + 1):
+                restyle(ws.cell(r, c), font=BOLD_FONT, fill=fill)
+    fit_row_heights(ws, first, last, _WIDTHS)
+    return ws
