@@ -11,6 +11,12 @@ from addin.consolidate import consolidate
 from addin.demo import demo_answers, load_demo_data
 from addin.fill import MissingColumn, fill_department_workbook, fill_sheet
 from addin.normalize import parse_grade
+import json
+
+import openpyxl
+from click.testing import CliRunner
+
+from addin.cli import cli
 
 from standin import build_department_workbook
 
@@ -72,3 +78,21 @@ def test_fill_sheet_finds_columns_by_name_wherever_they_are():
     assert ws["C5"].value == "53%" and ws["C4"].value is None
     with pytest.raises(MissingColumn):
         fill_sheet(ws, ("項目ID",), {"1-(1)-1": {"取組状況": "x"}})
+
+
+def test_demo_writes_the_whole_cycle(tmp_path):
+    out = tmp_path / "demo-out"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    printed = result.output.split()
+    assert str(out / "集約_R8.xlsx") in printed and str(out / "reform.db") in printed
+    assert len(list((out / "様式_R8").glob("R8_*.xlsx"))) == 11
+    report = openpyxl.load_workbook(out / "集約_R8.xlsx", read_only=True)
+    assert report.sheetnames == ["取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "提出状況", "検証結果"]
+    data = json.loads((out / "集約_R8.json").read_text(encoding="utf-8"))
+    assert len(data["items"]) == 36
+    assert data["missing"]  # one department never answers, one answers with an error
+    assert any(p.endswith("R8_都市計画課.xlsx") for p in data["rejected"])
+    assert sum(data["totals"]["grades"].values()) > 0
+    assert list((out / "差戻し_R8").glob("差戻し_R8_*.xlsx"))
+    assert (out / "財政課CSV_R8" / "効果額集計.csv").read_bytes().startswith(b"\xef\xbb\xbf")
