@@ -17,7 +17,7 @@ from . import __version__
 from .errors import ReformError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-log = logging.getLogger("reform")
+log = logging.getLogger(__name__)
 
 
 class ReformCommand(click.Command):
@@ -65,6 +65,13 @@ def _resolve_year(plan, year: str | None) -> int:
     return value
 
 
+def _log_beside(folder: Path) -> None:
+    """Details of any failure (tracebacks) go to reform.log in the output folder, never to the screen."""
+    from .log import setup_log
+
+    setup_log(folder)
+
+
 def _load_plan(path: str):
     from .plan_reader import read_plan
 
@@ -86,6 +93,7 @@ def demo(out: str) -> None:
     """
     from .demo import run_demo
 
+    _log_beside(Path(out))
     for path in run_demo(Path(out)):
         click.echo(str(path))
 
@@ -114,6 +122,7 @@ def generate(plan: str, year: str | None, out: str) -> None:
     """
     from .generate import generate_workbooks
 
+    _log_beside(Path(out))
     loaded = _load_plan(plan)
     for path in generate_workbooks(loaded, _resolve_year(loaded, year), Path(out)):
         click.echo(str(path))
@@ -152,6 +161,9 @@ def validate(plan: str, inputs: tuple[str, ...], year: str | None, json_path: st
     from .validate import validate_inputs
     from .validation_report import write_return_lists, write_validation_report
 
+    outputs = [Path(p).parent for p in (json_path, report) if p] + ([Path(return_dir)] if return_dir else [])
+    if outputs:
+        _log_beside(outputs[0])
     loaded = _load_plan(plan)
     run = validate_inputs(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year))
     if json_path:
@@ -189,6 +201,7 @@ def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, 
     from .consolidate import consolidate as run_consolidation
     from .jsonio import write_json
 
+    _log_beside(Path(out).parent)
     loaded = _load_plan(plan)
     result = run_consolidation(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year), Path(out),
                                db_path=Path(db) if db else None)

@@ -40,7 +40,7 @@ __all__ = [
     "IMPROVED", "WORSENED", "UNCHANGED",
 ]
 
-log = logging.getLogger("reform")
+log = logging.getLogger(__name__)
 
 GRADE_KEYS = ("A", "B", "C", "-")
 _GRADE_RANK = {"A": 3, "B": 2, "C": 1}  # lower is worse

@@ -8,6 +8,7 @@ from typing import Sequence
 
 from . import plan_schema as S
 from .errors import PlanError, PlanProblem, UnreadableWorkbook
+from .guard import open_workbook, reading  # the hardened opener: size, zip-bomb and XML checks
 from .fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from .normalize import NotANumber, clean_text, fold_width, parse_number
 from .plan import KPI_METHODS, IMPROVEMENT, Bar, Item, Kpi, Plan, Settings, split_departments
@@ -23,8 +24,6 @@ def _sheet_rows(workbook, name: str) -> list[list[object]] | None:
 
 
 def _load(path: Path):
-    from .guard import open_workbook  # the hardened opener: size, zip-bomb and XML checks
-
     return open_workbook(path, data_only=True, read_only=True)
 
 
@@ -209,16 +208,17 @@ def read_plan(path: str | os.PathLike) -> Plan:
     reader = _Reader(path)
     try:
         workbook = _load(path)
+        try:
+            with reading(path):  # read-only sheets parse lazily: their failures are unreadable-file messages too
+                settings = reader.settings(workbook)
+                items = reader.items(workbook)
+                item_ids = {item.item_id for item in items}
+                kpis = reader.kpis(workbook, item_ids)
+                bars = reader.bars(workbook, item_ids, settings)
+        finally:
+            workbook.close()
     except UnreadableWorkbook as exc:
         raise PlanError(path, [PlanProblem("（ファイル）", None, exc.reason)]) from exc
-    try:
-        settings = reader.settings(workbook)
-        items = reader.items(workbook)
-        item_ids = {item.item_id for item in items}
-        kpis = reader.kpis(workbook, item_ids)
-        bars = reader.bars(workbook, item_ids, settings)
-    finally:
-        workbook.close()
     if reader.problems or settings is None:
         raise PlanError(path, reader.problems)
     return Plan(settings, items, kpis, bars, source=str(path))

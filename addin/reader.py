@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import template as T
-from .guard import open_calamine
+from .guard import open_calamine, reading
 from .tables import find_table, header_key, missing_headers
 from .xlsxscan import is_percent_format, scan_cell_flags
 
@@ -144,18 +144,13 @@ def _is_data_row(cells: dict[str, "RawCell"], inputs: tuple[str, ...]) -> bool:
 
 def read_records(path: str | Path) -> WorkbookRecords:
     """Read a department workbook file once; raises UnreadableWorkbook when it cannot be read."""
-    from .errors import UnreadableWorkbook
-
     book = open_calamine(path)
     wanted = [T.META_SHEET, *TABLE_HEADERS]
-    try:
+    with reading(path):  # a part that does not parse (even a panic in the Rust reader) is one Japanese message
         names = list(book.sheet_names)
         grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
                  for name in names if name in wanted}
         flags = scan_cell_flags(path, [n for n in wanted if n in names])
-    except Exception as exc:  # noqa: BLE001 - a part that does not parse is one Japanese message
-        raise UnreadableWorkbook(path, f"ファイルの中身が壊れています（{type(exc).__name__}）。"
-                                       "Excel で開けるか確認し、保存し直して提出してもらってください。") from exc
     grids_all = {name: grids.get(name, []) for name in names}
     return _build(str(path), grids_all, flags.is_percent, flags.lacks_value, flags.is_formula)
 

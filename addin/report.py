@@ -33,7 +33,7 @@ from .tables import find_table
 __all__ = ["REPORT_SHEETS", "build_report", "write_report", "read_overrides", "backup_report", "backup_name",
            "progress_by_item"]
 
-log = logging.getLogger("reform")
+log = logging.getLogger(__name__)
 
 REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "提出状況", "検証結果")
 ISSUES_SHEET = "検証結果"

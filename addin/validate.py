@@ -25,7 +25,7 @@ from .submission import INVALID, OK, UNREADABLE, FileResult, ValidationRun
 
 __all__ = ["validate_file", "validate_inputs", "collect_inputs", "check_workbook", "mark_workbook", "EXCEL_SUFFIXES"]
 
-log = logging.getLogger("reform")
+log = logging.getLogger(__name__)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}  # .xls and .xlsb are read only to say how to save them
 _TEMP_SUFFIXES = {".tmp", ".bak", ".crdownload", ".part"}

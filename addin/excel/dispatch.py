@@ -22,7 +22,7 @@ from .book import ExcelBook, caller_book
 
 __all__ = ["dispatch", "BUTTONS", "RESULT_SHEET", "CHECK_SHEET"]
 
-log = logging.getLogger("reform")
+log = logging.getLogger(__name__)
 RESULT_SHEET = "実行結果"
 CHECK_SHEET = "入力チェック結果"
 CHECK_HEADERS = ["重要度", "区分", "シート", "セル", "項目ID", "列", "値", "内容"]
@@ -64,11 +64,15 @@ def _context(book: ExcelBook, tmp: Path) -> Context:
     settings = plan.settings
     if settings.report_year is None:
         raise ReformError("設定シートの「報告年度」が空欄です。R8 のように入力してから、もう一度押してください。")
+    from ..log import setup_log
+
     base = book.path.parent
     year = format_fiscal_year(settings.report_year)
-    return Context(book, plan, settings.report_year,
-                   _folder(base, settings.submit_folder, f"提出_{year}"),
-                   _folder(base, settings.output_folder, f"出力_{year}"))
+    context = Context(book, plan, settings.report_year,
+                      _folder(base, settings.submit_folder, f"提出_{year}"),
+                      _folder(base, settings.output_folder, f"出力_{year}"))
+    setup_log(context.output_dir)
+    return context
 
 
 def _record(book: ExcelBook, action: str, lines: list[tuple[str, object]]) -> None:
