@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,17 +148,20 @@ def _run_phase(name: str, code: str) -> Timing:
     """Run one phase in a fresh process; peak memory sums the process and its workers."""
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0.0
-    sample = os.path.isdir("/proc")
-    while proc.poll() is None:
-        if sample:
-            peak = max(peak, _tree_rss_mib(proc.pid))
-        time.sleep(0.1)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"{name} failed: {proc.stderr.read().decode('utf-8', 'replace')[-2000:]}")
+    # stderr goes to a file, not a pipe: openpyxl warns once per file, and a full pipe would stall the phase.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0.0
+        sample = os.path.isdir("/proc")
+        while proc.poll() is None:
+            if sample:
+                peak = max(peak, _tree_rss_mib(proc.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{name} failed: {errors.read().decode('utf-8', 'replace')[-2000:]}")
     return Timing(name, seconds, peak)
 
 
