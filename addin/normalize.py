@@ -97,14 +97,21 @@ def _split_number(text: str) -> tuple[Decimal, str]:
     return (-total if negative else total), s[pos:]
 
 
-def parse_number(value: object) -> int | float | None:
-    """A plain number from a cell: 1,234 / １，２３４ / 1.5万 / △500. Units are ignored."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_blank_or_cell_number(value: object) -> bool:
+    """True for an empty cell or a numeric cell; a boolean cell is never a number."""
     if isinstance(value, bool):
         raise NotANumber(value)
-    if isinstance(value, (int, float)):
-        return _to_number(Decimal(str(value)))
+    return _is_blank(value) or isinstance(value, (int, float))
+
+
+def parse_number(value: object) -> int | float | None:
+    """A plain number from a cell: 1,234 / １，２３４ / 1.5万 / △500. Units are ignored."""
+    if _is_blank_or_cell_number(value):
+        return None if _is_blank(value) else _to_number(Decimal(str(value)))
     try:
         number, unit = _split_number(str(value))
     except InvalidOperation as exc:
@@ -116,12 +123,8 @@ def parse_number(value: object) -> int | float | None:
 
 def parse_amount_thousand_yen(value: object) -> int | float | None:
     """An amount in 千円: 1234 / 1234千円 / 123万円 (=1,230) / 1億5千万円 (=150,000) / 500円 (=0.5)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise NotANumber(value)
-    if isinstance(value, (int, float)):
-        return _to_number(Decimal(str(value)))
+    if _is_blank_or_cell_number(value):
+        return None if _is_blank(value) else _to_number(Decimal(str(value)))
     text = str(value)
     number, unit = _split_number(text)
     unit = unit.strip()
@@ -138,11 +141,9 @@ def parse_amount_thousand_yen(value: object) -> int | float | None:
 
 def parse_percent(value: object, number_format: str | None = None) -> int | float | None:
     """A percent as a number of percent: 26, '26%', '２６％' and 0.26 in a %-formatted cell all give 26."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise NotANumber(value)
-    if isinstance(value, (int, float)):
+    if _is_blank_or_cell_number(value):
+        if _is_blank(value):
+            return None
         number = Decimal(str(value))
         if number_format and "%" in number_format:
             number *= 100
