@@ -25,6 +25,10 @@ RATIO = "比率"
 KPI_METHODS = (IMPROVEMENT, RATIO)
 
 
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def split_departments(text: object) -> tuple[str, ...]:
     """Split a 実施担当 cell into department names, keeping their order."""
     if text is None:
@@ -204,7 +208,8 @@ class Plan:
         """A short hash of what a department workbook depends on (items, departments, KPIs)."""
         content = {
             "items": [[i.item_id, i.name, list(i.departments)] for i in self.items],
-            "kpis": [[k.item_id, k.name, k.unit, k.baseline, k.target] for k in self.kpis],
+            # Numbers as floats: 10 read from a workbook and 10.0 built in memory are the same plan.
+            "kpis": [[k.item_id, k.name, k.unit, _number(k.baseline), _number(k.target)] for k in self.kpis],
             "period": [self.settings.start_year, self.settings.end_year],
         }
         raw = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -124,3 +124,11 @@ def test_other_city_six_years(tmp_path):
     assert plan.departments == ["協働事業推進課", "企画課"]
     assert (plan.kpis[0].baseline, plan.kpis[0].target) == (78, 200)
     assert (plan.bars[0].start, plan.bars[0].end) == (2021, 2022)
+
+
+def test_fingerprint_ignores_int_versus_float(plan):
+    import dataclasses
+
+    floats = [dataclasses.replace(k, baseline=float(k.baseline), target=float(k.target)) for k in plan.kpis]
+    again = dataclasses.replace(plan, kpis=floats)
+    assert again.fingerprint == plan.fingerprint
