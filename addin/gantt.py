@@ -23,7 +23,7 @@ from .plan import Item, Plan
 from .styles import (
     BAR_FILL, BAR_FONT, BODY_FONT, CENTER, CURRENT_YEAR_HEADER_FILL, CURRENT_YEAR_SIDE, LATE_FILL, LATE_FONT,
     NOTE_FONT, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, set_widths, setup_print, style_header_row,
-    text_lines,
+    restyle, text_lines,
 )
 
 __all__ = ["add_gantt_sheet", "write_gantt", "GANTT_SHEET", "GANTT_HEADER_ROW", "MARKER", "LATE_MARKER", "LATE"]
@@ -54,6 +54,12 @@ def _unique_title(wb: Workbook) -> int | None:
     index = wb.sheetnames.index(GANTT_SHEET)
     wb.remove(wb[GANTT_SHEET])
     return index
+
+
+_ID_ALIGNMENT = Alignment(horizontal="center", vertical="top")
+# The reporting year's column is framed; every cell of it had THIN_BORDER before.
+_CURRENT = Border(left=CURRENT_YEAR_SIDE, right=CURRENT_YEAR_SIDE, top=THIN_BORDER.top, bottom=THIN_BORDER.bottom)
+_CURRENT_LAST = Border(left=CURRENT_YEAR_SIDE, right=CURRENT_YEAR_SIDE, top=THIN_BORDER.top, bottom=CURRENT_YEAR_SIDE)
 
 
 def add_gantt_sheet(wb: Workbook, plan: Plan, year: int | None = None,
@@ -98,12 +104,12 @@ def add_gantt_sheet(wb: Workbook, plan: Plan, year: int | None = None,
                            with_progress=progress_by_item is not None)
             for offset, y in enumerate(years):
                 cell = ws.cell(row=row, column=first_year_col + offset)
-                cell.border = THIN_BORDER
-                cell.alignment = CENTER
                 if bar.start <= y <= bar.end:
                     cell.value = LATE_MARKER if late else MARKER
-                    cell.fill = LATE_FILL if late else BAR_FILL
-                    cell.font = LATE_FONT if late else BAR_FONT
+                    restyle(cell, border=THIN_BORDER, alignment=CENTER, fill=LATE_FILL if late else BAR_FILL,
+                            font=LATE_FONT if late else BAR_FONT)
+                else:
+                    restyle(cell, border=THIN_BORDER, alignment=CENTER)
             lines = max(text_lines(text, width) for text, width in zip(
                 (item.area, item.name, bar.label, "、".join(item.in_charge)), (w for _, w in _FIXED_COLUMNS[1:])))
             ws.row_dimensions[row].height = max(20.0, lines * _LINE_HEIGHT + 4)
@@ -113,9 +119,7 @@ def add_gantt_sheet(wb: Workbook, plan: Plan, year: int | None = None,
     if current_col:
         for r in range(GANTT_HEADER_ROW, max(last_row, GANTT_HEADER_ROW) + 1):
             cell = ws.cell(row=r, column=current_col)
-            old = cell.border
-            cell.border = Border(left=CURRENT_YEAR_SIDE, right=CURRENT_YEAR_SIDE, top=old.top,
-                                 bottom=CURRENT_YEAR_SIDE if r == last_row else old.bottom)
+            restyle(cell, border=_CURRENT_LAST if r == last_row else _CURRENT)
 
     widths = {get_column_letter(i): w for i, (_, w) in enumerate(columns, start=1)}
     widths.update({get_column_letter(c): _YEAR_WIDTH for c in range(first_year_col, last_col + 1)})
@@ -137,16 +141,11 @@ def _write_bar_row(ws: Worksheet, row: int, item: Item, label: str, progress: ob
         values.append(progress)
     for col, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=col, value=value)
-        cell.border = THIN_BORDER
-        cell.alignment = WRAP_TOP
-        cell.font = BODY_FONT if (first or col == 4) else NOTE_FONT
-    ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="top")
+        restyle(cell, border=THIN_BORDER, alignment=_ID_ALIGNMENT if col == 1 else WRAP_TOP,
+                font=BODY_FONT if (first or col == 4) else NOTE_FONT)
     if with_progress:
         cell = ws.cell(row=row, column=len(values))
-        cell.alignment = CENTER
-        if late:
-            cell.fill = LATE_FILL
-            cell.font = LATE_FONT
+        restyle(cell, alignment=CENTER, **({"fill": LATE_FILL, "font": LATE_FONT} if late else {}))
 
 
 def write_gantt(plan: Plan, path: str | Path, year: int | None = None) -> Path:

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterator, Iterable
 
 from .check import department_of, evaluate
 from .codes import make_issue
@@ -104,19 +104,49 @@ def _progress_bar(total: int):
     return tqdm(total=total, desc="検証", unit="ファイル", file=sys.stderr, leave=False)
 
 
+PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+_CHUNK = 32
+_worker_plan: tuple | None = None
+
+
+def _init_worker(plan, year: int) -> None:
+    global _worker_plan
+    _worker_plan = (plan, year)
+
+
+def _validate_chunk(paths: list[Path]) -> list[FileResult]:
+    plan, year = _worker_plan
+    return [validate_file(path, plan, year) for path in paths]
+
+
+def _results(files: list[Path], plan, year: int, workers: int) -> Iterator[list[FileResult]]:
+    """Results in input order, a chunk at a time; many files are spread over the processor's cores."""
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES:
+        for path in files:
+            yield [validate_file(path, plan, year)]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [files[i:i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+    # The plan goes to each worker once (initializer), not with every chunk.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year)) as pool:
+        yield from pool.map(_validate_chunk, chunks)
+
+
 def validate_inputs(plan, inputs: Iterable[str | os.PathLike], year: int,
-                    progress: Progress | None = None) -> ValidationRun:
+                    progress: Progress | None = None, workers: int | None = None) -> ValidationRun:
     """Validate every department workbook in ``inputs`` (files and folders); ``progress(done, total, path)``."""
     files, skipped = collect_inputs(inputs)
     run = ValidationRun(year=year, skipped=skipped)
     bar = _progress_bar(len(files))
+    workers = (os.cpu_count() or 1) if workers is None else workers
     try:
-        for done, path in enumerate(files, start=1):
-            run.files.append(validate_file(path, plan, year))
+        for chunk in _results(files, plan, year, workers):
+            run.files.extend(chunk)
             if bar is not None:
-                bar.update(1)
+                bar.update(len(chunk))
             if progress is not None:
-                progress(done, len(files), str(path))
+                progress(len(run.files), len(files), run.files[-1].path)
     finally:
         if bar is not None:
             bar.close()

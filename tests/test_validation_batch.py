@@ -168,3 +168,26 @@ def test_send_back_lists_and_xlsb_in_the_submission_folder(tmp_path):
     files, skipped = collect_inputs([tmp_path])
     assert [p.name for p in files] == ["R8_財政課.xlsb"]  # read, to say how to save it
     assert [os.path.basename(p) for p in skipped] == ["差戻し_R8_財政課.xlsx"]
+
+
+def test_parallel_and_plain_paths_agree(plan, tmp_path, monkeypatch):
+    """Many files are validated by worker processes; the result is the same as one by one."""
+    import addin.validate as V
+    from tests import standin
+
+    folder = tmp_path / "提出"
+    folder.mkdir()
+    for n, dept in enumerate(plan.departments):
+        wb = standin.build_department_workbook(plan, dept, 2026)
+        entries = {plan.items_for(dept)[0].item_id: {"自己評価": "E", "効果額（千円）": "たくさん"}} if n % 3 == 0 else {}
+        standin.fill(wb, entries=entries).save(folder / f"R8_{dept}.xlsx")
+        if n == 1:
+            standin.fill(standin.build_department_workbook(plan, dept, 2026)).save(folder / f"R8_{dept}_再提出.xlsx")
+    monkeypatch.setattr(V, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(V, "_CHUNK", 3)
+    parallel = V.validate_inputs(plan, [folder], 2026, workers=2)
+    plain = V.validate_inputs(plan, [folder], 2026, workers=1)
+    assert parallel.to_json() == plain.to_json()
+    assert [f.superseded for f in parallel.files] == [f.superseded for f in plain.files]
+    assert [f.submission == g.submission for f, g in zip(parallel.files, plain.files)] == [True] * len(plain.files)
+    assert parallel.summary()["invalid"] >= 3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from copy import copy
 from typing import Sequence
 
 from openpyxl.formatting.rule import CellIsRule
@@ -12,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..consolidate import Consolidation
 from ..fiscal import format_fiscal_year
+from ..styles import restyle  # noqa: F401 - re-exported for the report sheets
 from ..styles import (BAD_FILL, BAD_FONT, BODY_FONT, GOOD_FILL, GOOD_FONT, NEUTRAL_FILL, NEUTRAL_FONT,
                       REPORT_NOTE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, setup_print, style_header_row)
 
@@ -46,32 +46,6 @@ def number_format(value: object) -> str:
     if isinstance(value, float) and not value.is_integer():
         return "#,##0.0#"
     return "#,##0"
-
-
-def restyle(cell, **attrs) -> None:
-    """Set style attributes (font, fill, alignment, border, number_format) through a per-workbook cache.
-
-    openpyxl hashes every style object on every assignment, which made a
-    1,000-department report take seconds per sheet; the same change from the
-    same starting style is computed once and then copied.
-    """
-    cache = ws_cache(cell.parent.parent)
-    key = (tuple(cell._style) if cell._style is not None else (), tuple((k, v if isinstance(v, str) else id(v)) for k, v in attrs.items()))
-    found = cache.get(key)
-    if found is None:
-        for name, value in attrs.items():
-            setattr(cell, name, value)
-        cache[key] = copy(cell._style)
-    else:
-        cell._style = copy(found)
-
-
-def ws_cache(wb) -> dict:
-    """The style cache of one workbook (style indexes are per workbook)."""
-    cache = getattr(wb, "_reform_style_cache", None)
-    if cache is None:
-        cache = wb._reform_style_cache = {}
-    return cache
 
 
 def write_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
