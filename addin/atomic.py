@@ -39,6 +39,10 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=suffix or target.suffix, dir=target.parent)
         os.close(fd)
+        # mkstemp makes the file owner-only; an output should get the permissions of any new file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
     except OSError as exc:
         raise OutputError(target, explain_os_error(exc)) from exc
     tmp = Path(tmp_name)

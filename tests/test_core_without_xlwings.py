@@ -26,3 +26,4 @@ def test_only_the_excel_layer_mentions_xlwings():
     offenders = [p for p in (ROOT / "addin").rglob("*.py")
                  if "excel" not in p.relative_to(ROOT / "addin").parts and "import xlwings" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
