@@ -50,6 +50,17 @@ _NEGATIVE_AMOUNT_FORMULA = ('AND(LEFT({c},1)<>"-",LEFT({c},1)<>"－",LEFT({c},1)
                             'LEFT({c},4)<>"マイナス")')
 
 
+def _lay_out_table(ws, cols: dict[str, str], widths: dict[str, float], freeze_at: str, columns: int,
+                   rows: int) -> tuple[int, int]:
+    """Widths, frozen header, print setup and print area of an input table; returns its first and last data rows."""
+    first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + rows - 1
+    set_widths(ws, {cols[name]: width for name, width in widths.items()})
+    ws.freeze_panes = f"{cols[freeze_at]}{FIRST_DATA_ROW}"
+    setup_print(ws, f"{T.HEADER_ROW}:{T.HEADER_ROW}")
+    ws.print_area = f"A1:{get_column_letter(columns)}{max(last, T.HEADER_ROW)}"
+    return first, last
+
+
 def _column_letters(headers: tuple[str, ...]) -> dict[str, str]:
     return {name: get_column_letter(i) for i, name in enumerate(headers, start=1)}
 
@@ -139,11 +150,7 @@ def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, it
                     text_lines(item.actions or item.content or "", INPUT_WIDTHS["主な取組"]))
         ws.row_dimensions[row].height = max(MIN_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
 
-    first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + len(items) - 1
-    set_widths(ws, {cols[name]: width for name, width in INPUT_WIDTHS.items()})
-    ws.freeze_panes = f"{cols['主な取組']}{FIRST_DATA_ROW}"
-    setup_print(ws, f"{T.HEADER_ROW}:{T.HEADER_ROW}")
-    ws.print_area = f"A1:{get_column_letter(len(T.INPUT_HEADERS))}{max(last, T.HEADER_ROW)}"
+    first, last = _lay_out_table(ws, cols, INPUT_WIDTHS, "主な取組", len(T.INPUT_HEADERS), len(items))
     if last < first:
         return []
 
@@ -214,11 +221,7 @@ def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis
         _input(ws[f"{cols['備考']}{row}"])
         ws.row_dimensions[row].height = max(30.0, text_lines(kpi.name, KPI_WIDTHS["指標名"]) * LINE_HEIGHT + 6)
 
-    first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + len(kpis) - 1
-    set_widths(ws, {cols[name]: width for name, width in KPI_WIDTHS.items()})
-    ws.freeze_panes = f"{cols['単位']}{FIRST_DATA_ROW}"
-    setup_print(ws, f"{T.HEADER_ROW}:{T.HEADER_ROW}")
-    ws.print_area = f"A1:{get_column_letter(len(T.KPI_HEADERS))}{max(last, T.HEADER_ROW)}"
+    first, last = _lay_out_table(ws, cols, KPI_WIDTHS, "単位", len(T.KPI_HEADERS), len(kpis))
     if last < first:
         return []
 
