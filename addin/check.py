@@ -25,10 +25,9 @@ def department_of(records: WorkbookRecords) -> str | None:
     return department_from_name(records.path)
 
 
-def _percent_kpis(plan) -> dict[tuple[str, str], bool]:
-    if plan is None:
-        return {}
-    return {k.key: k.is_percent for k in plan.kpis}
+def _is_percent_kpi(plan, key: tuple, default: bool) -> bool:
+    kpi = plan.kpis_by_key.get(key) if plan is not None else None
+    return kpi.is_percent if kpi is not None else default
 
 
 def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tuple[Submission | None, list[Issue]]:
@@ -60,13 +59,12 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
             ctx.entries.append((entry, raw))
     kpi_table = records.table(T.KPI_SHEET)
     if kpi_table is not None:
-        percent_of = _percent_kpis(plan)
         for raw in kpi_table.rows:
             item_id = _text(raw.cells["項目ID"].value)
             name = _text(raw.cells["指標名"].value)
             # The plan's unit decides; without a plan (or for a KPI it lacks), the workbook's own 単位 cell.
             own_percent = header_key(raw.cells["単位"].value) in _PERCENT_UNITS
-            percent = percent_of.get((_fold(item_id) if item_id else None, name), own_percent)
+            percent = _is_percent_kpi(plan, (_fold(item_id) if item_id else None, name), own_percent)
             record, cells, row_issues = check_row(raw, KPI_SCHEMA, records.path, percent_unit=percent)
             issues.extend(row_issues)
             failed = {i.column for i in row_issues}

@@ -158,6 +158,19 @@ class Plan:
                 seen.setdefault(dept, None)
         return list(seen)
 
+    def has_department(self, department: str | None) -> bool:
+        """Whether ``department`` gets a workbook (a set lookup: called once per file)."""
+        return department in self._department_set
+
+    @cached_property
+    def _department_set(self) -> frozenset[str]:
+        return frozenset(self.departments)
+
+    @cached_property
+    def kpis_by_key(self) -> dict[tuple[str, str], Kpi]:
+        """(項目ID, 指標名) → KPI."""
+        return {kpi.key: kpi for kpi in self.kpis}
+
     @cached_property
     def _items_by_department(self) -> dict[str, list[Item]]:
         result: dict[str, list[Item]] = {d: [] for d in self.departments}

@@ -62,7 +62,7 @@ class Context:
         return have
 
     def knows_department(self) -> bool:
-        return self.plan is not None and self.department in self.plan.departments
+        return self.plan is not None and self.plan.has_department(self.department)
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def check_plan(rule: Rule, ctx: Context) -> Iterator[Issue]:
 
 
 def check_department(rule: Rule, ctx: Context) -> Iterator[Issue]:
-    if ctx.department is None or ctx.department in ctx.plan.departments:
+    if ctx.department is None or ctx.plan.has_department(ctx.department):
         return
     cell = ctx.records.meta.get(T.META_DEPARTMENT)
     yield rule.issue(ctx, T.META_SHEET if cell else None, cell.cell if cell else None, column=T.META_DEPARTMENT,
@@ -231,7 +231,7 @@ def check_fixed_cells(rule: Rule, ctx: Context) -> Iterator[Issue]:
             continue
         if header_key(cell.value) != header_key(item.name):
             yield rule.issue(ctx, T.INPUT_SHEET, cell.cell, item.item_id, "改革項目", cell.value, expected=item.name)
-    kpis = {k.key: k for k in plan.kpis if k.item_id in assigned}
+    kpis = {k.key: k for item_id in assigned for k in plan.kpis_by_item.get(item_id, ())}
     seen_kpis: set[tuple] = set()
     for kpi_row, raw in ctx.kpis:
         key = (kpi_row.item_id, kpi_row.name)
