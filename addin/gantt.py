@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_write
 from .fiscal import format_fiscal_year, format_fiscal_year_long
 from .normalize import NotAChoice, parse_choice
 from .plan import Item, Plan
 from .styles import (
-    BAR_FILL, BAR_FONT, BODY_FONT, CENTER, CURRENT_YEAR_HEADER_FILL, CURRENT_YEAR_SIDE, LATE_FILL, LATE_FONT,
-    NOTE_FONT, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, set_widths, setup_print, style_header_row,
-    restyle, text_lines,
+    BAR_FILL, BAR_FONT, BODY_FONT, CENTER, CURRENT_YEAR_HEADER_FILL, CURRENT_YEAR_SIDE, HEADER_FILL, HEADER_FONT,
+    LATE_FILL, LATE_FONT, NOTE_FONT, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, text_lines,
 )
+from .xlsxout import ReportBook, ReportSheet
 
 __all__ = ["add_gantt_sheet", "write_gantt", "GANTT_SHEET", "GANTT_HEADER_ROW", "MARKER", "LATE_MARKER", "LATE"]
 
@@ -47,110 +45,94 @@ def _is_late(value: object) -> bool:
         return False
 
 
-def _unique_title(wb: Workbook) -> int | None:
-    """Remove an existing 工程表 (a report made again) and return its position."""
-    if GANTT_SHEET not in wb.sheetnames:
-        return None
-    index = wb.sheetnames.index(GANTT_SHEET)
-    wb.remove(wb[GANTT_SHEET])
-    return index
-
-
 _ID_ALIGNMENT = Alignment(horizontal="center", vertical="top")
 # The reporting year's column is framed; every cell of it had THIN_BORDER before.
 _CURRENT = Border(left=CURRENT_YEAR_SIDE, right=CURRENT_YEAR_SIDE, top=THIN_BORDER.top, bottom=THIN_BORDER.bottom)
 _CURRENT_LAST = Border(left=CURRENT_YEAR_SIDE, right=CURRENT_YEAR_SIDE, top=THIN_BORDER.top, bottom=CURRENT_YEAR_SIDE)
 
 
-def add_gantt_sheet(wb: Workbook, plan: Plan, year: int | None = None,
-                    progress_by_item: dict[str, str] | None = None, title: str | None = None) -> Worksheet:
-    """Add the sheet 工程表 to ``wb``; ``year`` is highlighted, items whose 進捗 is 遅れ are drawn red."""
-    index = _unique_title(wb)
-    ws = wb.create_sheet(GANTT_SHEET, index)
+def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
+                    progress_by_item: dict[str, str] | None = None, title: str | None = None) -> ReportSheet:
+    """Add the sheet 工程表 to ``book``; ``year`` is highlighted, items whose 進捗 is 遅れ are drawn red."""
+    sheet = book.add_sheet(GANTT_SHEET)
     years = plan.years
     columns = list(_FIXED_COLUMNS) + ([_PROGRESS_COLUMN] if progress_by_item is not None else [])
     first_year_col = len(columns) + 1
     last_col = len(columns) + len(years)
     current_col = first_year_col + years.index(year) if year in years else None
+    rows = [(item, bar.label, n == 0) for item in plan.items for n, bar in enumerate(plan.bars_for(item))]
+    spans = [(bar.start, bar.end) for item in plan.items for bar in plan.bars_for(item)]
+    last_row = GANTT_HEADER_ROW + len(rows)
 
-    ws["A1"] = title or f"{plan.settings.plan_name} 工程表（{plan.period_label}）"
-    ws["A1"].font = TITLE_FONT
-    ws.row_dimensions[1].height = 24
+    widths = {i: w for i, (_, w) in enumerate(columns, start=1)}
+    widths.update({c: _YEAR_WIDTH for c in range(first_year_col, last_col + 1)})
+    sheet.widths(widths)
+    sheet.height(1, 24)
+    sheet.write(1, 1, title or f"{plan.settings.plan_name} 工程表（{plan.period_label}）", book.style(font=TITLE_FONT))
     if year is not None:
-        ws["A2"] = f"報告年度　{format_fiscal_year_long(year)}（{format_fiscal_year(year)}）"
-        ws["A2"].font = SUBTITLE_FONT
+        sheet.write(2, 1, f"報告年度　{format_fiscal_year_long(year)}（{format_fiscal_year(year)}）",
+                    book.style(font=SUBTITLE_FONT))
     legend = f"{MARKER}＝実施予定の年度"
     if current_col:
         legend += "　太枠の列＝報告年度"
     if progress_by_item is not None:
         legend += f"　赤・{LATE_MARKER}＝進捗が「{LATE}」の項目"
-    ws["A3"] = legend
-    ws["A3"].font = NOTE_FONT
+    sheet.write(3, 1, legend, book.style(font=NOTE_FONT))
 
     headers = [name for name, _ in columns] + [format_fiscal_year(y) for y in years]
+    sheet.height(GANTT_HEADER_ROW, 22)
     for col, name in enumerate(headers, start=1):
-        ws.cell(row=GANTT_HEADER_ROW, column=col, value=name)
-    style_header_row(ws, GANTT_HEADER_ROW, 1, last_col)
-    ws.row_dimensions[GANTT_HEADER_ROW].height = 22
-    if current_col:
-        ws.cell(row=GANTT_HEADER_ROW, column=current_col).fill = CURRENT_YEAR_HEADER_FILL
+        current = col == current_col
+        sheet.write(GANTT_HEADER_ROW, col, name, book.style(
+            font=HEADER_FONT, fill=CURRENT_YEAR_HEADER_FILL if current else HEADER_FILL, alignment=CENTER,
+            border=_CURRENT if current else THIN_BORDER))
 
-    row = GANTT_HEADER_ROW + 1
-    for item in plan.items:
+    for row, ((item, label, first), (start, end)) in enumerate(zip(rows, spans), start=GANTT_HEADER_ROW + 1):
         progress = (progress_by_item or {}).get(item.item_id)
         late = _is_late(progress)
-        for n, bar in enumerate(plan.bars_for(item)):
-            _write_bar_row(ws, row, item, bar.label, progress, late, first=(n == 0),
-                           with_progress=progress_by_item is not None)
-            for offset, y in enumerate(years):
-                cell = ws.cell(row=row, column=first_year_col + offset)
-                if bar.start <= y <= bar.end:
-                    cell.value = LATE_MARKER if late else MARKER
-                    restyle(cell, border=THIN_BORDER, alignment=CENTER, fill=LATE_FILL if late else BAR_FILL,
-                            font=LATE_FONT if late else BAR_FONT)
-                else:
-                    restyle(cell, border=THIN_BORDER, alignment=CENTER)
-            lines = max(text_lines(text, width) for text, width in zip(
-                (item.area, item.name, bar.label, "、".join(item.in_charge)), (w for _, w in _FIXED_COLUMNS[1:])))
-            ws.row_dimensions[row].height = max(20.0, lines * _LINE_HEIGHT + 4)
-            row += 1
-    last_row = row - 1
+        lines = max(text_lines(text, width) for text, width in zip(
+            (item.area, item.name, label, "、".join(item.in_charge)), (w for _, w in _FIXED_COLUMNS[1:])))
+        sheet.height(row, max(20.0, lines * _LINE_HEIGHT + 4))
+        _write_bar_row(sheet, row, item, label, progress, late, first, with_progress=progress_by_item is not None)
+        for offset, y in enumerate(years):
+            col = first_year_col + offset
+            border = (_CURRENT_LAST if row == last_row else _CURRENT) if col == current_col else THIN_BORDER
+            if start <= y <= end:
+                sheet.write(row, col, LATE_MARKER if late else MARKER, book.style(
+                    border=border, alignment=CENTER, fill=LATE_FILL if late else BAR_FILL,
+                    font=LATE_FONT if late else BAR_FONT))
+            else:
+                sheet.write(row, col, None, book.style(border=border, alignment=CENTER))
 
-    if current_col:
-        for r in range(GANTT_HEADER_ROW, max(last_row, GANTT_HEADER_ROW) + 1):
-            cell = ws.cell(row=r, column=current_col)
-            restyle(cell, border=_CURRENT_LAST if r == last_row else _CURRENT)
-
-    widths = {get_column_letter(i): w for i, (_, w) in enumerate(columns, start=1)}
-    widths.update({get_column_letter(c): _YEAR_WIDTH for c in range(first_year_col, last_col + 1)})
-    set_widths(ws, widths)
-    ws.freeze_panes = f"D{GANTT_HEADER_ROW + 1}"
+    sheet.freeze(f"D{GANTT_HEADER_ROW + 1}")
     if last_row > GANTT_HEADER_ROW:
-        ws.auto_filter.ref = f"A{GANTT_HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
-    setup_print(ws, f"{GANTT_HEADER_ROW}:{GANTT_HEADER_ROW}")
-    ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, GANTT_HEADER_ROW)}"
-    return ws
+        sheet.autofilter(f"A{GANTT_HEADER_ROW}:{get_column_letter(last_col)}{last_row}")
+    sheet.print_setup((GANTT_HEADER_ROW, GANTT_HEADER_ROW))
+    sheet.print_area(f"A1:{get_column_letter(last_col)}{max(last_row, GANTT_HEADER_ROW)}")
+    return sheet
 
 
-def _write_bar_row(ws: Worksheet, row: int, item: Item, label: str, progress: object, late: bool, first: bool,
+def _write_bar_row(sheet: ReportSheet, row: int, item: Item, label: str, progress: object, late: bool, first: bool,
                    with_progress: bool) -> None:
     # The item is repeated on every bar row so a filter or a reader of one row sees it whole;
     # on the item's later rows it is grey, so the eye still groups the bars of one item.
+    book = sheet.book
     values = [item.item_id, item.area, item.name, label, "、".join(item.in_charge)]
-    if with_progress:
-        values.append(progress)
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
-        restyle(cell, border=THIN_BORDER, alignment=_ID_ALIGNMENT if col == 1 else WRAP_TOP,
-                font=BODY_FONT if (first or col == 4) else NOTE_FONT)
+        sheet.write(row, col, value, book.style(border=THIN_BORDER, alignment=_ID_ALIGNMENT if col == 1 else WRAP_TOP,
+                                                font=BODY_FONT if (first or col == 4) else NOTE_FONT))
     if with_progress:
-        cell = ws.cell(row=row, column=len(values))
-        restyle(cell, alignment=CENTER, **({"fill": LATE_FILL, "font": LATE_FONT} if late else {}))
+        style = (book.style(border=THIN_BORDER, alignment=CENTER, fill=LATE_FILL, font=LATE_FONT) if late
+                 else book.style(border=THIN_BORDER, alignment=CENTER, font=BODY_FONT if first else NOTE_FONT))
+        sheet.write(row, len(values) + 1, progress, style)
 
 
 def write_gantt(plan: Plan, path: str | Path, year: int | None = None) -> Path:
     """A workbook holding only the 工程表 of ``plan``, written atomically."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    add_gantt_sheet(wb, plan, year)
-    return atomic_write(path, wb.save)
+
+    def write(tmp: Path) -> None:
+        book = ReportBook(tmp, title=f"{plan.settings.plan_name} 工程表", author=plan.settings.municipality)
+        add_gantt_sheet(book, plan, year)
+        book.close()
+
+    return atomic_write(path, write)

@@ -15,8 +15,6 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from .atomic import atomic_write, explain_os_error
 from .consolidate import Consolidation, Override
 from .errors import OutputError, UnreadableWorkbook
@@ -29,8 +27,9 @@ from .report_sheets.status import OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET
 from .report_sheets.tracker import add_tracker_sheet
 from .submission import ValidationRun
 from .tables import find_table
+from .xlsxout import ReportBook
 
-__all__ = ["REPORT_SHEETS", "build_report", "write_report", "read_overrides", "backup_report", "backup_name",
+__all__ = ["REPORT_SHEETS", "write_report", "read_overrides", "backup_report", "backup_name",
            "progress_by_item"]
 
 log = logging.getLogger(__name__)
@@ -52,13 +51,7 @@ def progress_by_item(summary: Consolidation) -> dict[str, str]:
     return result
 
 
-def _add_schedule_sheet(wb: Workbook, summary: Consolidation) -> None:
-    from .gantt import add_gantt_sheet
-
-    add_gantt_sheet(wb, summary.plan, summary.year, progress_by_item(summary))
-
-
-def _add_issues_sheet(wb: Workbook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
+def _add_issues_sheet(book: ReportBook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
     from .validation_report import add_issue_sheet
 
     year = format_fiscal_year(summary.year)
@@ -70,33 +63,30 @@ def _add_issues_sheet(wb: Workbook, summary: Consolidation, run: ValidationRun |
         lines += [("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
                   ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
     lines.append(("有効な提出がない課", "、".join(summary.missing) or "なし"))
-    add_issue_sheet(wb, issues, ISSUES_SHEET, departments, base=base, summary=lines,
+    add_issue_sheet(book, issues, ISSUES_SHEET, departments, base=base, summary=lines,
                     heading=f"{summary.plan.settings.plan_name}　{year} 検証結果")
 
 
-def build_report(summary: Consolidation, run: ValidationRun | None = None, base: Path | None = None) -> Workbook:
-    """The report as an openpyxl Workbook; ``base`` is the folder it will be saved in (for links)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    add_status_sheet(wb, summary)
-    add_kpi_sheet(wb, summary)
-    add_grades_sheet(wb, summary)
-    add_effects_sheet(wb, summary)
-    _add_schedule_sheet(wb, summary)
-    add_tracker_sheet(wb, summary, run)
-    _add_issues_sheet(wb, summary, run, base)
-    wb._sheets.sort(key=lambda ws: REPORT_SHEETS.index(ws.title) if ws.title in REPORT_SHEETS else len(REPORT_SHEETS))
-    wb.active = 0
-    wb.properties.title = f"{summary.plan.settings.plan_name} {format_fiscal_year(summary.year)} 集約結果"
-    wb.properties.creator = summary.plan.settings.municipality
-    return wb
+def _write_report_file(path: Path, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
+    """The seven sheets, in the order of REPORT_SHEETS, streamed to ``path``."""
+    from .gantt import add_gantt_sheet
+
+    book = ReportBook(path, title=f"{summary.plan.settings.plan_name} {format_fiscal_year(summary.year)} 集約結果",
+                      author=summary.plan.settings.municipality)
+    add_status_sheet(book, summary)
+    add_kpi_sheet(book, summary)
+    add_grades_sheet(book, summary)
+    add_effects_sheet(book, summary)
+    add_gantt_sheet(book, summary.plan, summary.year, progress_by_item(summary))
+    add_tracker_sheet(book, summary, run)
+    _add_issues_sheet(book, summary, run, base)
+    book.close()
 
 
 def write_report(summary: Consolidation, out: str | os.PathLike, run: ValidationRun | None = None) -> Path:
     """Write the report atomically; a report open in Excel raises OutputError with a Japanese reason."""
     out = Path(out)
-    workbook = build_report(summary, run, base=out.parent)
-    return atomic_write(out, workbook.save)
+    return atomic_write(out, lambda tmp: _write_report_file(tmp, summary, run, base=out.parent))
 
 
 def read_overrides(path: str | os.PathLike) -> dict[str, Override]:
@@ -104,19 +94,17 @@ def read_overrides(path: str | os.PathLike) -> dict[str, Override]:
 
     A grade that is not A/B/C/- is ignored (the comment is kept) and logged.
     """
-    from .guard import open_workbook
+    from .guard import open_calamine, reading
 
     try:
-        wb = open_workbook(path, read_only=True, data_only=True)
+        book = open_calamine(path)
+        if STATUS_SHEET not in book.sheet_names:
+            return {}
+        with reading(path):
+            rows = book.get_sheet_by_name(STATUS_SHEET).to_python(skip_empty_area=False)
     except UnreadableWorkbook as exc:
         log.warning("previous report not read: %s", exc)
         return {}
-    try:
-        if STATUS_SHEET not in wb.sheetnames:
-            return {}
-        rows = [list(r) for r in wb[STATUS_SHEET].iter_rows(values_only=True)]
-    finally:
-        wb.close()
     table = find_table(rows, ["項目ID", OVERRIDE_GRADE], [OVERRIDE_COMMENT])
     if table is None:
         return {}

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from copy import copy
-
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
-    "restyle", "ws_cache",
     "FONT_NAME", "BODY_FONT", "BOLD_FONT", "TITLE_FONT", "HEADER_FONT", "HEADER_FILL", "INPUT_FILL",
     "FIXED_FILL", "MISSING_FILL", "ERROR_FILL", "WARNING_FILL", "THIN_BORDER", "WRAP_TOP", "CENTER",
     "SUBTITLE_FONT", "NOTE_FONT", "COUNT_FONT", "DONE_FONT", "SECTION_FILL", "UNLOCKED", "LOCKED",
@@ -120,28 +117,3 @@ AMOUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
 DATETIME_FORMAT = "yyyy/mm/dd hh:mm"
 
-
-def restyle(cell, **attrs) -> None:
-    """Set style attributes (font, fill, alignment, border, number_format) through a per-workbook cache.
-
-    openpyxl hashes every style object on every assignment, which made a
-    1,000-department report take seconds per sheet; the same change from the
-    same starting style is computed once and then copied.
-    """
-    cache = ws_cache(cell.parent.parent)
-    key = (tuple(cell._style) if cell._style is not None else (), tuple((k, v if isinstance(v, str) else id(v)) for k, v in attrs.items()))
-    found = cache.get(key)
-    if found is None:
-        for name, value in attrs.items():
-            setattr(cell, name, value)
-        cache[key] = copy(cell._style)
-    else:
-        cell._style = copy(found)
-
-
-def ws_cache(wb) -> dict:
-    """The style cache of one workbook (style indexes are per workbook)."""
-    cache = getattr(wb, "_reform_style_cache", None)
-    if cache is None:
-        cache = wb._reform_style_cache = {}
-    return cache

@@ -11,24 +11,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .atomic import atomic_write
 from .codes import label
 from .fiscal import format_fiscal_year
 from .issues import ERROR, Issue
 from .validate import RETURN_LIST_PREFIX
-from .styles import FONT_NAME, BODY_FONT, BOLD_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, set_widths, setup_print, \
-    style_header_row
+from .report_sheets.common import header_cells
+from .styles import FONT_NAME, BODY_FONT, BOLD_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP
 from .submission import UNREADABLE, ValidationRun
+from .xlsxout import ReportBook, ReportSheet
 
 __all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "return_list_name"]
 
 ISSUE_HEADERS = ("重要度", "区分", "ファイル", "担当課", "シート", "セル", "項目ID", "列", "値", "内容")
 LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
-_WIDTHS = {"A": 8, "B": 14, "C": 24, "D": 14, "E": 10, "F": 8, "G": 10, "H": 16, "I": 20, "J": 80}
+_WIDTHS = (8, 14, 24, 14, 10, 8, 10, 16, 20, 80)
+_RETURN_HEADERS = ("No.", "シート", "セル", "項目ID", "列", "入力されている値", "直してほしいこと")
+_RETURN_WIDTHS = (5, 10, 8, 10, 16, 20, 80)
 
 
 def _severity(issue: Issue) -> str:
@@ -51,47 +52,43 @@ def _link_target(file: str, base: Path | None) -> str:
         return Path(file).resolve().as_posix()
 
 
-def add_issue_sheet(wb: Workbook, issues: list[Issue], title: str = "検証結果", departments: dict[str, str] | None = None,
-                    base: Path | None = None, summary: list[tuple[str, object]] | None = None, heading: str | None = None):
+def add_issue_sheet(book: ReportBook, issues: list[Issue], title: str = "検証結果",
+                    departments: dict[str, str] | None = None, base: Path | None = None,
+                    summary: list[tuple[str, object]] | None = None, heading: str | None = None) -> ReportSheet:
     """Add a sheet listing ``issues`` (one row each, the セル column linked to the cell) and return it.
 
     ``departments`` maps a file path to its department; ``base`` is the folder the
     workbook will be saved in (links are relative to it); ``summary`` rows of
     (label, value) go above the table.
     """
-    ws = wb.create_sheet(title)
-    ws["A1"] = heading or title
-    ws["A1"].font = TITLE_FONT
+    sheet = book.add_sheet(title)
+    sheet.widths(dict(enumerate(_WIDTHS, start=1)))
+    sheet.write(1, 1, heading or title, book.style(font=TITLE_FONT))
     row = 2
     for name, value in summary or []:
-        ws.cell(row, 1, name).font = BOLD_FONT
-        ws.cell(row, 3, value).font = BODY_FONT
+        sheet.write(row, 1, name, book.style(font=BOLD_FONT))
+        sheet.write(row, 3, value, book.style(font=BODY_FONT))
         row += 1
     header_row = row + 1
-    for col, name in enumerate(ISSUE_HEADERS, start=1):
-        ws.cell(header_row, col, name)
-    style_header_row(ws, header_row, 1, len(ISSUE_HEADERS))
+    header_cells(sheet, header_row, ISSUE_HEADERS)
     departments = departments or {}
+    body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
+    link_style = book.style(font=LINK_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     for r, issue in enumerate(issues, start=header_row + 1):
         values = (_severity(issue), label(issue.code), os.path.basename(issue.file) if issue.file else None,
                   departments.get(issue.file), issue.sheet, issue.cell, issue.item_id, issue.column,
                   _shown(issue.value), issue.message)
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(r, col, value)
-            cell.font, cell.alignment, cell.border = BODY_FONT, WRAP_TOP, THIN_BORDER
+        sheet.write_row(r, values, body)
         if issue.file and issue.sheet and issue.cell:
-            link = ws.cell(r, 6)
-            link.hyperlink = Hyperlink(ref=link.coordinate, target=_link_target(issue.file, base),
-                                       location=f"'{issue.sheet}'!{issue.cell}", tooltip="クリックするとそのセルを開きます")
-            link.font = LINK_FONT
+            sheet.link(r, 6, _link_target(issue.file, base), f"'{issue.sheet}'!{issue.cell}", issue.cell, link_style,
+                       tooltip="クリックするとそのセルを開きます")
     if not issues:
-        ws.cell(header_row + 1, 10, "問題は見つかりませんでした。").font = BODY_FONT
+        sheet.write(header_row + 1, 10, "問題は見つかりませんでした。", book.style(font=BODY_FONT))
     last = header_row + max(len(issues), 1)
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.auto_filter.ref = f"A{header_row}:J{last}"
-    set_widths(ws, _WIDTHS)
-    setup_print(ws, header_rows=f"{header_row}:{header_row}")
-    return ws
+    sheet.freeze(f"A{header_row + 1}")
+    sheet.autofilter(f"A{header_row}:J{last}")
+    sheet.print_setup((header_row, header_row))
+    return sheet
 
 
 def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -> Path:
@@ -107,11 +104,14 @@ def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -
         missing = [d for d in plan.departments if d not in sent]
         summary.append(("未提出の課", "、".join(missing) if missing else "なし"))
     departments = {f.path: f.department for f in run.files}
-    wb = Workbook()
-    wb.remove(wb.active)
-    add_issue_sheet(wb, run.issues, "検証結果", departments, base=path.parent, summary=summary,
-                    heading=f"検証結果（{year}）")
-    return atomic_write(path, wb.save)
+
+    def write(tmp: Path) -> None:
+        book = ReportBook(tmp, title=f"検証結果（{year}）")
+        add_issue_sheet(book, run.issues, "検証結果", departments, base=path.parent, summary=summary,
+                        heading=f"検証結果（{year}）")
+        book.close()
+
+    return atomic_write(path, write)
 
 
 def return_list_name(year: int, department: str) -> str:
@@ -133,37 +133,36 @@ def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike) -> 
         if not bad:
             continue
         issues = [i for r in bad for i in r.issues]
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "差戻し"
-        files = "、".join(os.path.basename(r.path) for r in bad)
-        unreadable = any(r.status == UNREADABLE for r in bad)
-        lines = [
-            f"{department} ご担当者様",
-            "",
-            f"{year}の進行管理の入力様式（{files}）を確認したところ、下の表の{len(issues)}件について修正が必要です。",
-            ("ファイルを開けなかったため、内容を確認できていません。表の「内容」のとおり対応してください。" if unreadable else
-             "表の「シート」「セル」の場所を直してください（「内容」に直し方を書いています）。"),
-            "修正したら上書き保存し、同じファイル名で事務局へ提出し直してください。",
-            f"（{plan.settings.plan_name if plan is not None else '行動計画'} 事務局）",
-        ]
-        ws["A1"] = f"入力様式の修正のお願い（{year}・{department}）"
-        ws["A1"].font = TITLE_FONT
-        for r, text in enumerate(lines, start=2):
-            ws.cell(r, 1, text).font = BODY_FONT
-        header_row = len(lines) + 3
-        headers = ("No.", "シート", "セル", "項目ID", "列", "入力されている値", "直してほしいこと")
-        for col, name in enumerate(headers, start=1):
-            ws.cell(header_row, col, name)
-        style_header_row(ws, header_row, 1, len(headers))
-        for n, issue in enumerate(issues, start=1):
-            values = (n, issue.sheet, issue.cell, issue.item_id, issue.column, _shown(issue.value),
-                      issue.message.split(": ", 1)[-1])
-            for col, value in enumerate(values, start=1):
-                cell = ws.cell(header_row + n, col, value)
-                cell.font, cell.alignment, cell.border = BODY_FONT, WRAP_TOP, THIN_BORDER
-        set_widths(ws, {"A": 5, "B": 10, "C": 8, "D": 10, "E": 16, "F": 20, "G": 80})
-        ws.freeze_panes = f"A{header_row + 1}"
-        setup_print(ws, header_rows=f"{header_row}:{header_row}")
-        written.append(atomic_write(out_dir / return_list_name(run.year, department), wb.save))
+        target = out_dir / return_list_name(run.year, department)
+        written.append(atomic_write(target, lambda tmp: _write_return_list(tmp, plan, year, department, bad, issues)))
     return written
+
+
+def _write_return_list(path: Path, plan, year: str, department: str, bad: list, issues: list[Issue]) -> None:
+    """One department's send-back list: a short letter, then the cells to fix."""
+    files = "、".join(os.path.basename(r.path) for r in bad)
+    unreadable = any(r.status == UNREADABLE for r in bad)
+    lines = [
+        f"{department} ご担当者様",
+        "",
+        f"{year}の進行管理の入力様式（{files}）を確認したところ、下の表の{len(issues)}件について修正が必要です。",
+        ("ファイルを開けなかったため、内容を確認できていません。表の「内容」のとおり対応してください。" if unreadable else
+         "表の「シート」「セル」の場所を直してください（「内容」に直し方を書いています）。"),
+        "修正したら上書き保存し、同じファイル名で事務局へ提出し直してください。",
+        f"（{plan.settings.plan_name if plan is not None else '行動計画'} 事務局）",
+    ]
+    book = ReportBook(path, title=f"入力様式の修正のお願い（{year}・{department}）")
+    sheet = book.add_sheet("差戻し")
+    sheet.widths(dict(enumerate(_RETURN_WIDTHS, start=1)))
+    sheet.write(1, 1, f"入力様式の修正のお願い（{year}・{department}）", book.style(font=TITLE_FONT))
+    for r, text in enumerate(lines, start=2):
+        sheet.write(r, 1, text, book.style(font=BODY_FONT))
+    header_row = len(lines) + 3
+    header_cells(sheet, header_row, _RETURN_HEADERS)
+    body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
+    for n, issue in enumerate(issues, start=1):
+        sheet.write_row(header_row + n, (n, issue.sheet, issue.cell, issue.item_id, issue.column, _shown(issue.value),
+                                         issue.message.split(": ", 1)[-1]), body)
+    sheet.freeze(f"A{header_row + 1}")
+    sheet.print_setup((header_row, header_row))
+    book.close()

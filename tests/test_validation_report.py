@@ -6,6 +6,7 @@ import openpyxl
 
 from addin.validate import validate_inputs
 from addin.validation_report import ISSUE_HEADERS, add_issue_sheet, write_return_lists, write_validation_report
+from addin.xlsxout import ReportBook
 from standin import build_department_workbook, fill
 
 YEAR = 2026
@@ -24,7 +25,8 @@ def test_report_rows_link_to_their_cells(plan, tmp_path):
     row = [c.value for c in ws[header + 1][:10]]
     assert row[:9] == ["エラー", "選択肢以外", "R8_財政課.xlsx", "財政課", "入力", "E6", "1-(3)-2", "自己評価", "D"]
     link = ws.cell(header + 1, 6).hyperlink
-    assert (link.target, link.location) == ("../提出/R8_財政課.xlsx", "'入力'!E6")
+    # Relative, with the backslashes Excel itself writes on Windows.
+    assert (link.target, link.location) == ("..\\提出\\R8_財政課.xlsx", "'入力'!E6")
     assert ws.freeze_panes == f"A{header + 1}" and ws.auto_filter.ref.startswith(f"A{header}")
     assert ws.page_setup.orientation == "landscape"
 
@@ -42,7 +44,9 @@ def test_return_lists_only_for_departments_with_errors(plan, tmp_path):
     assert rows and rows[0][6] == "「取組状況」が入力されていません。入力してください。"
 
 
-def test_add_issue_sheet_is_reusable(plan):
-    wb = openpyxl.Workbook()
-    ws = add_issue_sheet(wb, [], "検証結果")
+def test_add_issue_sheet_is_reusable(plan, tmp_path):
+    book = ReportBook(tmp_path / "r.xlsx")
+    add_issue_sheet(book, [], "検証結果")
+    book.close()
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["検証結果"]
     assert (ws.title, ws["A3"].value, ws["J4"].value) == ("検証結果", "重要度", "問題は見つかりませんでした。")

@@ -3,35 +3,33 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
-from openpyxl.formatting.rule import CellIsRule
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..consolidate import Consolidation
 from ..fiscal import format_fiscal_year
-from ..styles import restyle  # noqa: F401 - re-exported for the report sheets
-from ..styles import (BAD_FILL, BAD_FONT, BODY_FONT, GOOD_FILL, GOOD_FONT, NEUTRAL_FILL, NEUTRAL_FONT,
-                      REPORT_NOTE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, setup_print, style_header_row)
+from ..styles import (BAD_FILL, BAD_FONT, BODY_FONT, GOOD_FILL, GOOD_FONT, HEADER_FILL, HEADER_FONT, NEUTRAL_FILL,
+                      NEUTRAL_FONT, REPORT_NOTE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, CENTER)
+from ..xlsxout import ReportSheet
 
-__all__ = ["HEADER_ROW", "title_block", "write_table", "grade_colours", "achievement_colours", "fit_row_heights",
-           "number_format", "japanese_year", "restyle"]
+__all__ = ["HEADER_ROW", "title_block", "write_table", "header_cells", "grade_colours", "achievement_colours",
+           "row_height", "number_format", "japanese_year", "RowStyles"]
 
 HEADER_ROW = 4  # rows 1-2: title and subtitle; row 3 a note or empty
 _LINE_HEIGHT = 15.0
+# For one data row: extra style attributes by header name, "*" for every cell of the row.
+RowStyles = Callable[[int, Sequence[object]], "dict[str, dict] | None"]
 
 
-def title_block(ws: Worksheet, summary: Consolidation, name: str, note: str | None = None) -> None:
+def title_block(sheet: ReportSheet, summary: Consolidation, name: str, note: str | None = None) -> None:
     """Row 1 the plan name, year and sheet name; row 2 the municipality and period; row 3 an optional note."""
     s = summary.plan.settings
-    ws["A1"] = f"{s.plan_name}　{japanese_year(summary.year)} {name}"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = f"{s.municipality}　計画期間 {summary.plan.period_label}"
-    ws["A2"].font = BODY_FONT
+    book = sheet.book
+    sheet.write(1, 1, f"{s.plan_name}　{japanese_year(summary.year)} {name}", book.style(font=TITLE_FONT))
+    sheet.write(2, 1, f"{s.municipality}　計画期間 {summary.plan.period_label}", book.style(font=BODY_FONT))
     if note:
-        ws["A3"] = note
-        ws["A3"].font = REPORT_NOTE_FONT
+        sheet.write(3, 1, note, book.style(font=REPORT_NOTE_FONT))
 
 
 def japanese_year(year: int) -> str:
@@ -48,42 +46,58 @@ def number_format(value: object) -> str:
     return "#,##0"
 
 
-def write_table(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
-                header_row: int = HEADER_ROW, freeze_col: int = 1,
-                column_styles: dict[str, dict] | None = None) -> tuple[int, int]:
+def header_cells(sheet: ReportSheet, row: int, headers: Sequence[str], first_col: int = 1) -> None:
+    """Dark header cells with white bold text, centered and wrapped."""
+    style = sheet.book.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
+    sheet.write_row(row, headers, style, first_col=first_col)
+
+
+def write_table(sheet: ReportSheet, headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
+                header_row: int = HEADER_ROW, freeze_col: int = 1, column_styles: dict[str, dict] | None = None,
+                row_styles: RowStyles | None = None, fit_heights: bool = False) -> tuple[int, int]:
     """Header and body cells with the shared look, frozen header, autofilter, print setup; returns (first, last) data row.
 
-    ``column_styles`` maps a header to extra style attributes for its body cells.
+    ``column_styles`` maps a header to extra style attributes for its body cells;
+    ``row_styles(index, values)`` adds attributes for one row (by header, "*" for all);
+    ``fit_heights`` makes rows tall enough for their wrapped text.
     """
-    extra = {headers.index(name) + 1: attrs for name, attrs in (column_styles or {}).items()}
-    for col, name in enumerate(headers, start=1):
-        ws.cell(header_row, col, name)
-    style_header_row(ws, header_row, 1, len(headers))
-    for r, values in enumerate(rows, start=header_row + 1):
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(r, col, value)
-            if cell.data_type == "f":  # what a department typed is text, never a formula
-                cell.data_type = "s"
-            restyle(cell, **{"font": BODY_FONT, "alignment": WRAP_TOP, "border": THIN_BORDER, **extra.get(col, {})})
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+    book = sheet.book
+    base = {"font": BODY_FONT, "alignment": WRAP_TOP, "border": THIN_BORDER}
+    column_attrs = [{**base, **(column_styles or {}).get(name, {})} for name in headers]
+    column_formats = [book.style(**attrs) for attrs in column_attrs]
+    sheet.widths(dict(enumerate(widths, start=1)))
+    header_cells(sheet, header_row, headers)
+    for index, values in enumerate(rows):
+        r = header_row + 1 + index
+        if fit_heights:
+            height = row_height(values, widths)
+            if height:
+                sheet.height(r, height)
+        extra = row_styles(index, values) if row_styles is not None else None
+        if extra:
+            everywhere = extra.get("*", {})
+            formats = [book.style(**{**attrs, **everywhere, **extra.get(name, {})}) if (everywhere or name in extra)
+                       else fmt for name, attrs, fmt in zip(headers, column_attrs, column_formats)]
+        else:
+            formats = column_formats
+        sheet.write_row(r, values, formats)
     last = header_row + max(len(rows), 1)
-    ws.freeze_panes = ws.cell(header_row + 1, freeze_col + 1).coordinate
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last}"
-    setup_print(ws, header_rows=f"{header_row}:{header_row}")
+    sheet.freeze(f"{get_column_letter(freeze_col + 1)}{header_row + 1}")
+    sheet.autofilter(f"A{header_row}:{get_column_letter(len(headers))}{last}")
+    sheet.print_setup(header_rows=(header_row, header_row))
     return header_row + 1, last
 
 
-def grade_colours(ws: Worksheet, ref: str) -> None:
+def grade_colours(sheet: ReportSheet, ref: str) -> None:
     """A green, B amber, C red, in ``ref`` (also where the secretariat types a grade later)."""
     for grade, fill, font in (("A", GOOD_FILL, GOOD_FONT), ("B", NEUTRAL_FILL, NEUTRAL_FONT), ("C", BAD_FILL, BAD_FONT)):
-        ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{grade}"'], fill=fill, font=font))
+        sheet.highlight(ref, "==", f'"{grade}"', font=font, fill=fill)
 
 
-def achievement_colours(ws: Worksheet, ref: str) -> None:
+def achievement_colours(sheet: ReportSheet, ref: str) -> None:
     """Target met (≥100%) green, worse than the baseline (<0%) red."""
-    ws.conditional_formatting.add(ref, CellIsRule(operator="greaterThanOrEqual", formula=["1"], fill=GOOD_FILL, font=GOOD_FONT))
-    ws.conditional_formatting.add(ref, CellIsRule(operator="lessThan", formula=["0"], fill=BAD_FILL, font=BAD_FONT))
+    sheet.highlight(ref, ">=", "1", font=GOOD_FONT, fill=GOOD_FILL)
+    sheet.highlight(ref, "<", "0", font=BAD_FONT, fill=BAD_FILL)
 
 
 def _lines(value: object, width: float) -> int:
@@ -91,12 +105,12 @@ def _lines(value: object, width: float) -> int:
         return 1
     text = str(value)
     per_line = max(int(width / 1.8), 1)  # a Japanese character takes about 1.8 width units
+    if len(text) <= per_line and "\n" not in text:
+        return 1
     return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
 
 
-def fit_row_heights(ws: Worksheet, first: int, last: int, widths: Sequence[float], cap: int = 30) -> None:
-    """Row heights for wrapped Japanese text (Excel does not grow rows written by a program)."""
-    for r in range(first, last + 1):
-        lines = max((_lines(ws.cell(r, c).value, w) for c, w in enumerate(widths, start=1)), default=1)
-        if lines > 1:
-            ws.row_dimensions[r].height = min(lines, cap) * _LINE_HEIGHT
+def row_height(values: Sequence[object], widths: Sequence[float], cap: int = 30) -> float | None:
+    """The height for wrapped Japanese text (Excel does not grow rows written by a program); None for one line."""
+    lines = max((_lines(v, w) for v, w in zip(values, widths)), default=1)
+    return min(lines, cap) * _LINE_HEIGHT if lines > 1 else None

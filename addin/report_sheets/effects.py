@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from openpyxl.workbook import Workbook
-
 from ..consolidate import Consolidation, ItemResult
 from ..styles import AMOUNT_FORMAT, BOLD_FONT, SUBTOTAL_FILL, TOTAL_FILL
-from .common import fit_row_heights, restyle, title_block, write_table
+from ..xlsxout import ReportBook, ReportSheet
+from .common import title_block, write_table
 
 __all__ = ["EFFECTS_SHEET", "EFFECTS_HEADERS", "EFFECT_COLUMN", "add_effects_sheet"]
 
@@ -32,10 +31,17 @@ def _sum(values) -> float | int | None:
     return int(total) if total.is_integer() else total
 
 
-def add_effects_sheet(wb: Workbook, summary: Consolidation):
+def _total_rows(_index: int, values) -> dict[str, dict] | None:
+    """小計 and 総計 rows bold on a blue fill."""
+    if values[0] == ITEM:
+        return None
+    return {"*": {"font": BOLD_FONT, "fill": TOTAL_FILL if values[0] == TOTAL else SUBTOTAL_FILL}}
+
+
+def add_effects_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     """Add 効果額集計; an item nobody reported an amount for is left empty, not 0."""
-    ws = wb.create_sheet(EFFECTS_SHEET)
-    title_block(ws, summary, EFFECTS_SHEET, note="単位: 千円。効果額は実施担当の各課が報告した額の合計です（空欄は報告なし）。")
+    sheet = book.add_sheet(EFFECTS_SHEET)
+    title_block(sheet, summary, EFFECTS_SHEET, note="単位: 千円。効果額は実施担当の各課が報告した額の合計です（空欄は報告なし）。")
     rows: list[list[object]] = []
     pillars: dict[str, list[ItemResult]] = {}
     for result in summary.items:
@@ -47,13 +53,6 @@ def add_effects_sheet(wb: Workbook, summary: Consolidation):
                          _breakdown(result), result.effect])
         rows.append([SUBTOTAL, None, pillar, None, f"{pillar} 小計", None, None, _sum(r.effect for r in items) or 0])
     rows.append([TOTAL, None, None, None, TOTAL, None, None, summary.effect_total])
-    first, last = write_table(ws, EFFECTS_HEADERS, rows, _WIDTHS, freeze_col=2,
-                              column_styles={EFFECT_COLUMN: {"number_format": AMOUNT_FORMAT}})
-    amount_col = len(EFFECTS_HEADERS)
-    for r, values in zip(range(first, last + 1), rows):
-        if values[0] != ITEM:
-            fill = TOTAL_FILL if values[0] == TOTAL else SUBTOTAL_FILL
-            for c in range(1, amount_col + 1):
-                restyle(ws.cell(r, c), font=BOLD_FONT, fill=fill)
-    fit_row_heights(ws, first, last, _WIDTHS)
-    return ws
+    write_table(sheet, EFFECTS_HEADERS, rows, _WIDTHS, freeze_col=2,
+                column_styles={EFFECT_COLUMN: {"number_format": AMOUNT_FORMAT}}, row_styles=_total_rows, fit_heights=True)
+    return sheet

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from openpyxl.workbook import Workbook
-
 from ..consolidate import GRADE_KEYS, Consolidation, ItemResult
 from ..styles import BOLD_FONT, BODY_FONT, CENTER, PERCENT_FORMAT, SUBTOTAL_FILL, TOTAL_FILL, WRAP_TOP
-from .common import grade_colours, restyle, title_block, write_table
+from ..xlsxout import ReportBook, ReportSheet
+from .common import grade_colours, title_block, write_table
 
 __all__ = ["GRADES_SHEET", "GRADES_HEADERS", "GRADE_MEANINGS", "add_grades_sheet"]
 
@@ -30,10 +29,10 @@ def _counts_row(kind: str, pillar: str | None, area: str | None, items: list[Ite
     return [kind, pillar, area, len(items), *[counts[g] for g in GRADE_KEYS], len(items) - graded, *shares]
 
 
-def add_grades_sheet(wb: Workbook, summary: Consolidation):
+def add_grades_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     """Add 評価集計 (counts use the final grade: 事務局評価 where set)."""
-    ws = wb.create_sheet(GRADES_SHEET)
-    title_block(ws, summary, GRADES_SHEET,
+    sheet = book.add_sheet(GRADES_SHEET)
+    title_block(sheet, summary, GRADES_SHEET,
                 note="評価は事務局評価があればそれを、なければ各課の自己評価のうち最も低いものを使います。"
                      "割合は評価のある項目数に対する割合です（未提出の項目は含みません）。")
     rows: list[list[object]] = []
@@ -54,19 +53,20 @@ def add_grades_sheet(wb: Workbook, summary: Consolidation):
     kinds.append("total")
     centered = {name: {"alignment": CENTER} for name in GRADES_HEADERS[3:9]}
     shares = {name: {"alignment": CENTER, "number_format": PERCENT_FORMAT} for name in GRADES_HEADERS[9:]}
-    first, last = write_table(ws, GRADES_HEADERS, rows, _WIDTHS, freeze_col=3, column_styles={**centered, **shares})
-    for r, kind in zip(range(first, last + 1), kinds):
-        if kind != "area":
-            fill = TOTAL_FILL if kind == "total" else SUBTOTAL_FILL
-            for c in range(1, len(GRADES_HEADERS) + 1):
-                restyle(ws.cell(r, c), font=BOLD_FONT, fill=fill)
+
+    def row_styles(index: int, _values) -> dict[str, dict] | None:
+        if kinds[index] == "area":
+            return None
+        return {"*": {"font": BOLD_FONT, "fill": TOTAL_FILL if kinds[index] == "total" else SUBTOTAL_FILL}}
+
+    _first, last = write_table(sheet, GRADES_HEADERS, rows, _WIDTHS, freeze_col=3,
+                               column_styles={**centered, **shares}, row_styles=row_styles)
     legend = last + 2
-    ws.cell(legend, 1, "評価の区分").font = BOLD_FONT
+    sheet.write(legend, 1, "評価の区分", book.style(font=BOLD_FONT))
+    grade_style = book.style(font=BOLD_FONT, alignment=CENTER)
+    meaning_style = book.style(font=BODY_FONT, alignment=WRAP_TOP)
     for offset, (grade, meaning) in enumerate(GRADE_MEANINGS, start=1):
-        ws.cell(legend + offset, 1, grade).alignment = CENTER
-        ws.cell(legend + offset, 1).font = BOLD_FONT
-        ws.cell(legend + offset, 2, meaning).font = BODY_FONT
-        ws.cell(legend + offset, 2).alignment = WRAP_TOP
-        ws.merge_cells(start_row=legend + offset, start_column=2, end_row=legend + offset, end_column=9)
-    grade_colours(ws, f"A{legend + 1}:A{legend + len(GRADE_MEANINGS)}")
-    return ws
+        sheet.write(legend + offset, 1, grade, grade_style)
+        sheet.merge(f"B{legend + offset}:I{legend + offset}", meaning, meaning_style)
+    grade_colours(sheet, f"A{legend + 1}:A{legend + len(GRADE_MEANINGS)}")
+    return sheet

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
 
 from ..consolidate import IMPROVED, UNCHANGED, WORSENED, Consolidation, KpiResult
 from ..fiscal import format_fiscal_year
 from ..styles import BAD_FONT, CENTER, GOOD_FONT, PERCENT_FORMAT
-from .common import achievement_colours, fit_row_heights, number_format, restyle, title_block, write_table
+from ..xlsxout import ReportBook, ReportSheet
+from .common import achievement_colours, number_format, title_block, write_table
 
 __all__ = ["KPI_SHEET", "kpi_headers", "add_kpi_sheet", "direction_label", "trend_text"]
 
@@ -52,10 +50,10 @@ def trend_text(k: KpiResult) -> str | None:
     return " → ".join(f"{format_fiscal_year(y)} {_short(v)}" for y, v in known)
 
 
-def add_kpi_sheet(wb: Workbook, summary: Consolidation):
+def add_kpi_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     """Add KPI一覧 and a bar chart of 達成率 per KPI."""
-    ws = wb.create_sheet(KPI_SHEET)
-    title_block(ws, summary, KPI_SHEET,
+    sheet = book.add_sheet(KPI_SHEET)
+    title_block(sheet, summary, KPI_SHEET,
                 note="達成率 = (実績値−基準値)÷(目標値−基準値)（算定方法「比率」は 実績値÷目標値、低いほど良い指標は 目標値÷実績値）。"
                      "方向は前年度の実績との比較（指標の良い方向を考慮）。")
     headers = kpi_headers(summary)
@@ -71,42 +69,42 @@ def add_kpi_sheet(wb: Workbook, summary: Consolidation):
     widths = [9, 22, 11, 30, 6, 10, 8, *[9] * len(years), 10, 8, 9, 9, 26]
     styles = {name: {"alignment": CENTER} for name in ("単位", "基準年度", "目標年度", "方向")}
     styles[ACHIEVEMENT] = {"number_format": PERCENT_FORMAT}
-    first, last = write_table(ws, headers, rows, widths, freeze_col=4, column_styles=styles)
+    numeric = [(name, headers.index(name)) for name in ("基準値", *[format_fiscal_year(y) for y in years], "目標値")]
+
+    def row_styles(index: int, values) -> dict[str, dict]:
+        extra = {name: {"number_format": number_format(values[i])} for name, i in numeric}
+        direction = kpis[index].direction
+        if direction in (IMPROVED, WORSENED):
+            extra["方向"] = {"font": GOOD_FONT if direction == IMPROVED else BAD_FONT}
+        return extra
+
+    first, last = write_table(sheet, headers, rows, widths, freeze_col=4, column_styles=styles, row_styles=row_styles,
+                              fit_heights=True)
     col = {name: i for i, name in enumerate(headers, start=1)}
-    numeric = ["基準値", *[format_fiscal_year(y) for y in years], "目標値"]
-    for r in range(first, first + len(rows)):
-        for name in numeric:
-            cell = ws.cell(r, col[name])
-            restyle(cell, number_format=number_format(cell.value))
-        k = kpis[r - first]
-        if k.direction in (IMPROVED, WORSENED):
-            restyle(ws.cell(r, col["方向"]), font=GOOD_FONT if k.direction == IMPROVED else BAD_FONT)
     letter = get_column_letter(col[ACHIEVEMENT])
-    achievement_colours(ws, f"{letter}{first}:{letter}{last}")
-    fit_row_heights(ws, first, last, widths)
+    achievement_colours(sheet, f"{letter}{first}:{letter}{last}")
     if rows:
-        _chart(ws, summary, col, first, first + len(rows) - 1, anchor_row=last + 3)
-    return ws
+        _chart(sheet, summary, col, first, first + len(rows) - 1, anchor_row=last + 3)
+    return sheet
 
 
-def _chart(ws, summary: Consolidation, col: dict[str, int], first: int, last: int, anchor_row: int) -> None:
+def _chart(sheet: ReportSheet, summary: Consolidation, col: dict[str, int], first: int, last: int,
+           anchor_row: int) -> None:
     """Horizontal bars of 達成率, one per KPI (labels are 指標名), below the table."""
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = f"KPI 達成率（{format_fiscal_year(summary.year)}）"
-    chart.y_axis.title = "達成率"
-    chart.y_axis.numFmt = "0%"
-    chart.y_axis.majorGridlines = None
-    chart.x_axis.scaling.orientation = "maxMin"  # first KPI on top, as in the table
-    data = Reference(ws, min_col=col[ACHIEVEMENT], min_row=first - 1, max_row=last)
-    labels = Reference(ws, min_col=col["指標名"], min_row=first, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(labels)
-    chart.legend = None
-    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
-                                     showPercent=False)
-    chart.dataLabels.numFmt = "0%"
-    chart.height = max(7.5, 0.7 * (last - first + 1) + 2)
-    chart.width = 24
-    ws.add_chart(chart, f"B{anchor_row}")
+    chart = sheet.book.book.add_chart({"type": "bar"})
+    chart.set_style(10)
+    chart.set_title({"name": f"KPI 達成率（{format_fiscal_year(summary.year)}）"})
+    achievement, names = col[ACHIEVEMENT] - 1, col["指標名"] - 1
+    chart.add_series({
+        "name": [sheet.name, first - 2, achievement],
+        "categories": [sheet.name, first - 1, names, last - 1, names],
+        "values": [sheet.name, first - 1, achievement, last - 1, achievement],
+        "data_labels": {"value": True, "num_format": "0%"},
+    })
+    # In a bar chart the x axis is the horizontal value axis; the first KPI on top, as in the table.
+    chart.set_x_axis({"name": "達成率", "num_format": "0%", "major_gridlines": {"visible": False}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"none": True})
+    height_cm = max(7.5, 0.7 * (last - first + 1) + 2)
+    chart.set_size({"width": int(24 / 2.54 * 96), "height": int(height_cm / 2.54 * 96)})
+    sheet.ws.insert_chart(f"B{anchor_row}", chart)

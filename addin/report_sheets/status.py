@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..consolidate import GRADE_KEYS, Consolidation, ItemResult
 from ..styles import CENTER, INPUT_FILL
-from .common import fit_row_heights, grade_colours, title_block, write_table
+from ..xlsxout import ReportBook, ReportSheet
+from .common import grade_colours, title_block, write_table
 
 __all__ = ["STATUS_SHEET", "STATUS_HEADERS", "OVERRIDE_GRADE", "OVERRIDE_COMMENT", "add_status_sheet"]
 
@@ -51,26 +50,22 @@ def _row(result: ItemResult) -> list[object]:
             _per_department(result, result.next_steps, "\n"), "\n".join(result.hints) or None]
 
 
-def add_status_sheet(wb: Workbook, summary: Consolidation):
+def add_status_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     """Add 取組状況一覧 with input cells for 事務局評価 (A/B/C/-) and 事務局コメント."""
-    ws = wb.create_sheet(STATUS_SHEET)
-    title_block(ws, summary, STATUS_SHEET,
+    sheet = book.add_sheet(STATUS_SHEET)
+    title_block(sheet, summary, STATUS_SHEET,
                 note="「事務局評価」「事務局コメント」は事務局が入力します（黄色のセル）。事務局評価を入れた項目は、"
                      "その評価がすべての集計に使われ、次に集約したときも引き継がれます。")
-    rows = [_row(r) for r in summary.items]
     styles = {name: {"alignment": CENTER} for name in ("No.", "進捗", "評価")}
     styles[OVERRIDE_GRADE] = {"alignment": CENTER, "fill": INPUT_FILL}
     styles[OVERRIDE_COMMENT] = {"fill": INPUT_FILL}
-    first, last = write_table(ws, STATUS_HEADERS, rows, _WIDTHS, freeze_col=5, column_styles=styles)
+    first, last = write_table(sheet, STATUS_HEADERS, [_row(r) for r in summary.items], _WIDTHS, freeze_col=5,
+                              column_styles=styles, fit_heights=True)
     col = {name: i for i, name in enumerate(STATUS_HEADERS, start=1)}
     grade_letter = get_column_letter(col[OVERRIDE_GRADE])
-    choices = DataValidation(type="list", formula1=f'"{",".join(GRADE_KEYS)}"', allow_blank=True,
-                             showErrorMessage=True, errorTitle="事務局評価",
-                             error="A、B、C、- のいずれかを選んでください。")
-    choices.add(f"{grade_letter}{first}:{grade_letter}{last}")
-    ws.add_data_validation(choices)
+    sheet.choices(f"{grade_letter}{first}:{grade_letter}{last}", GRADE_KEYS, title="事務局評価",
+                  message="A、B、C、- のいずれかを選んでください。")
     for name in ("評価", OVERRIDE_GRADE):
         letter = get_column_letter(col[name])
-        grade_colours(ws, f"{letter}{first}:{letter}{last}")
-    fit_row_heights(ws, first, last, _WIDTHS)
-    return ws
+        grade_colours(sheet, f"{letter}{first}:{letter}{last}")
+    return sheet

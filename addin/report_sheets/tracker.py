@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from openpyxl.workbook import Workbook
-
 from ..consolidate import Consolidation
 from ..styles import BAD_FILL, CENTER, DATETIME_FORMAT, GOOD_FILL, NEUTRAL_FILL
 from ..submission import INVALID, OK, UNREADABLE, FileResult, ValidationRun
-from .common import restyle, title_block, write_table
+from ..xlsxout import ReportBook, ReportSheet
+from .common import title_block, write_table
 
 __all__ = ["TRACKER_SHEET", "TRACKER_HEADERS", "tracker_rows", "add_tracker_sheet",
            "SUBMITTED", "NEEDS_FIX", "UNREADABLE_LABEL", "NOT_SUBMITTED"]
@@ -62,17 +61,16 @@ def tracker_rows(summary: Consolidation, run: ValidationRun | None) -> list[list
     return rows
 
 
-def add_tracker_sheet(wb: Workbook, summary: Consolidation, run: ValidationRun | None):
+def add_tracker_sheet(book: ReportBook, summary: Consolidation, run: ValidationRun | None) -> ReportSheet:
     """Add 提出状況."""
-    ws = wb.create_sheet(TRACKER_SHEET)
+    sheet = book.add_sheet(TRACKER_SHEET)
     counts = {state: 0 for state in _ORDER}
     rows = tracker_rows(summary, run)
     for row in rows:
         counts[row[3]] += 1
-    title_block(ws, summary, TRACKER_SHEET, note="　".join(f"{state} {n}" for state, n in counts.items()))
+    title_block(sheet, summary, TRACKER_SHEET, note="　".join(f"{state} {n}" for state, n in counts.items()))
     styles = {"提出日時": {"number_format": DATETIME_FORMAT}, "エラー件数": {"alignment": CENTER},
               "警告件数": {"alignment": CENTER}, "状態": {"alignment": CENTER}}
-    first, last = write_table(ws, TRACKER_HEADERS, rows, _WIDTHS, column_styles=styles)
-    for r, row in zip(range(first, last + 1), rows):
-        restyle(ws.cell(r, 4), fill=_FILLS[row[3]])
-    return ws
+    write_table(sheet, TRACKER_HEADERS, rows, _WIDTHS, column_styles=styles,
+                row_styles=lambda _index, row: {"状態": {"fill": _FILLS[row[3]]}})
+    return sheet
