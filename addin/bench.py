@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .fiscal import format_fiscal_year
@@ -89,10 +90,32 @@ def prepare(departments: int, out: Path) -> tuple[Path, Path, float]:
     submissions.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     write_plan(plan, plan_path)
-    for index, dept in enumerate(plan.departments):
-        _fill(plan, dept, index).save(submissions / f"{format_fiscal_year(YEAR)}_{dept}.xlsx")
+    indexes = list(range(len(plan.departments)))
+    chunks = [(departments, submissions, indexes[i:i + 50]) for i in range(0, len(indexes), 50)]
+    if len(chunks) > 1 and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor() as pool:
+            list(pool.map(_write_filled, chunks))
+    else:
+        for chunk in chunks:
+            _write_filled(chunk)
     marker.write_text(json.dumps({"departments": departments}), encoding="utf-8")
     return plan_path, submissions, time.perf_counter() - started
+
+
+@lru_cache(maxsize=1)
+def _plan_of_worker(departments: int) -> Plan:
+    return synthetic_plan(departments)
+
+
+def _write_filled(job: tuple[int, Path, list[int]]) -> None:
+    """Write the filled workbooks of some departments (a worker builds the synthetic plan once: cheaper than pickling it)."""
+    departments, folder, indexes = job
+    plan = _plan_of_worker(departments)
+    for index in indexes:
+        dept = plan.departments[index]
+        _fill(plan, dept, index).save(folder / f"{format_fiscal_year(YEAR)}_{dept}.xlsx")
 
 
 # Each phase is a small program run in its own process; {plan}, {inputs}, {out} are filled in.
