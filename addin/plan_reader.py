@@ -8,7 +8,7 @@ from typing import Sequence
 
 from . import plan_schema as S
 from .errors import PlanError, PlanProblem, UnreadableWorkbook
-from .guard import open_workbook, reading  # the hardened opener: size, zip-bomb and XML checks
+from .guard import open_calamine, reading  # the hardened opener: size, zip-bomb and XML checks
 from .fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from .normalize import NotANumber, clean_text, fold_width, parse_number
 from .plan import KPI_METHODS, IMPROVEMENT, Bar, Item, Kpi, Plan, Settings, split_departments
@@ -17,14 +17,24 @@ from .tables import Table, find_table, missing_headers
 __all__ = ["read_plan"]
 
 
-def _sheet_rows(workbook, name: str) -> list[list[object]] | None:
-    if name not in workbook.sheetnames:
+def _cell(value: object) -> object:
+    """calamine's value as openpyxl gives it: None for an empty cell, 3 rather than 3.0."""
+    if value == "":
         return None
-    return [list(row) for row in workbook[name].iter_rows(values_only=True)]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _sheet_rows(workbook, name: str) -> list[list[object]] | None:
+    if name not in workbook.sheet_names:
+        return None
+    return [[_cell(v) for v in row] for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)]
 
 
 def _load(path: Path):
-    return open_workbook(path, data_only=True, read_only=True)
+    """Values only, with the fast reader: a plan of thousands of items is read in a fraction of a second."""
+    return open_calamine(path)
 
 
 class _Reader:
@@ -209,7 +219,7 @@ def read_plan(path: str | os.PathLike) -> Plan:
     try:
         workbook = _load(path)
         try:
-            with reading(path):  # read-only sheets parse lazily: their failures are unreadable-file messages too
+            with reading(path):  # sheets parse lazily: their failures are unreadable-file messages too
                 settings = reader.settings(workbook)
                 items = reader.items(workbook)
                 item_ids = {item.item_id for item in items}
