@@ -96,13 +96,9 @@ def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
         _write_bar_row(sheet, row, item, label, progress, late, first, with_progress=progress_by_item is not None)
         for offset, y in enumerate(years):
             col = first_year_col + offset
-            border = (_CURRENT_LAST if row == last_row else _CURRENT) if col == current_col else THIN_BORDER
-            if start <= y <= end:
-                sheet.write(row, col, LATE_MARKER if late else MARKER, book.style(
-                    border=border, alignment=CENTER, fill=LATE_FILL if late else BAR_FILL,
-                    font=LATE_FONT if late else BAR_FONT))
-            else:
-                sheet.write(row, col, None, book.style(border=border, alignment=CENTER))
+            inside = start <= y <= end
+            sheet.write(row, col, (LATE_MARKER if late else MARKER) if inside else None,
+                        _year_style(book, inside, late, col == current_col, row == last_row))
 
     sheet.freeze(f"D{GANTT_HEADER_ROW + 1}")
     if last_row > GANTT_HEADER_ROW:
@@ -110,6 +106,15 @@ def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
     sheet.print_setup((GANTT_HEADER_ROW, GANTT_HEADER_ROW))
     sheet.print_area(f"A1:{get_column_letter(last_col)}{max(last_row, GANTT_HEADER_ROW)}")
     return sheet
+
+
+def _year_style(book: ReportBook, inside: bool, late: bool, current: bool, last: bool):
+    """A year cell: filled inside a bar (red when late), framed in the reporting year's column."""
+    border = (_CURRENT_LAST if last else _CURRENT) if current else THIN_BORDER
+    if not inside:
+        return book.style(border=border, alignment=CENTER)
+    return book.style(border=border, alignment=CENTER, fill=LATE_FILL if late else BAR_FILL,
+                      font=LATE_FONT if late else BAR_FONT)
 
 
 def _write_bar_row(sheet: ReportSheet, row: int, item: Item, label: str, progress: object, late: bool, first: bool,
