@@ -1,18 +1,40 @@
 """What python-calamine does not tell: which cells are percent-formatted and which formulas have no value.
 
-One streaming pass over ``xl/styles.xml`` and over the XML of the sheets asked
-for, straight from the zip, with a parser that refuses DTDs and entities. It
-keeps only two small sets of A1 addresses per sheet, so its cost grows with the
-number of cells and not with anything held in memory.
+``xl/styles.xml`` and the XML of the sheets asked for are read straight from the
+zip, one part at a time (each at most ``_MAX_PART`` bytes, held in memory while
+it is scanned); only three small sets of A1 addresses per sheet are kept.
+
+Each part is read one of two ways, which give the same answer:
+
+* the reference path (``_percent_styles_plain``, ``_scan_sheet_plain``): a
+  streaming defusedxml ``iterparse`` that refuses DTDs and entities;
+* the fast path (``_percent_styles_fast``, ``_scan_sheet_fast``, several times
+  faster): regular expressions over the bytes that look only at the elements
+  that matter (``numFmt``, ``cellXfs`` and ``xf``; ``row``, ``c`` and the
+  ``f``/``v`` children of ``c``).
+
+The fast path is taken only when ``_markup`` vouches for the part: UTF-8, no
+``<!`` at all (no DOCTYPE, entity declaration, comment or CDATA section), no
+processing instruction after the XML declaration, well-formed with namespaces
+according to expat (run without per-element callbacks, so it is cheap), and the
+spreadsheetml namespace bound on the root element only and never rebound. In
+such a part every ``<`` starts a tag and no entity can expand, so the
+expressions cannot be fooled by text. Anything else, and anything the fast path
+does not expect, sends the part to the reference path, which then decides (and
+raises its own error for a part it cannot read).
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from xml.parsers import expat
 
 from defusedxml.ElementTree import iterparse
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -26,6 +48,24 @@ _BUILTIN_PERCENT = {9, 10}
 # Text in quotes, escaped characters and [..] sections (colors, locales) are not the format's own '%'.
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _MAX_PART = 200 * 1024 * 1024  # an uncompressed part larger than this is not a department workbook
+_MAIN_URI = _MAIN[1:-1]
+_REL_URI = _REL[1:-1]
+_PKG_REL_URI = _PKG_REL[1:-1]
+
+# --- for the fast path --------------------------------------------------------------------------
+_BOM = b"\xef\xbb\xbf"
+_XML_DECL = re.compile(rb"""<\?xml\s+version\s*=\s*(["'])[0-9.]+\1"""
+                       rb"""(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?"""
+                       rb"""(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>""")
+# What follows a tag's name up to '>' or '/>': its attributes (a value may hold '>', never '<'), '/' or ''.
+_ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"""
+_ATTRS_RE = re.compile(_ATTRS)
+_ATTRS_OPTIONAL_SLASH = _ATTRS.replace(b"(/?)", b"(/)?")  # '/' or None, for a conditional group
+_ATTR = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTR_DOUBLE = re.compile(rb'([^\s=]+)\s*=\s*"([^"]*)"')
+_TAG = re.compile(rb"<(/?)([^\s/>]+)")
+_REFERENCE = re.compile(r"&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(lt|gt|amp|quot|apos));")
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
 @dataclass
@@ -65,89 +105,401 @@ def _open_part(archive: zipfile.ZipFile, name: str):
     return archive.open(info)
 
 
-def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
-    """Indexes into cellXfs whose number format is a percent."""
-    if "xl/styles.xml" not in archive.namelist():
-        return set()
-    custom: dict[int, str] = {}
-    xf_formats: list[int] = []
-    in_cell_xfs = False
-    with _open_part(archive, "xl/styles.xml") as part:
-        for event, elem in iterparse(part, events=("start", "end"), forbid_dtd=True):
-            tag = elem.tag
-            if tag == _MAIN + "cellXfs":
-                in_cell_xfs = event == "start"
-            elif event == "end" and tag == _MAIN + "numFmt":
-                custom[int(elem.get("numFmtId", "0"))] = elem.get("formatCode", "")
-            elif event == "end" and tag == _MAIN + "xf" and in_cell_xfs:
-                xf_formats.append(int(elem.get("numFmtId", "0")))
-                elem.clear()
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    with _open_part(archive, name) as part:
+        return part.read()
+
+
+
+
+# --- reference path: streaming defusedxml iterparse --------------------------------------------------
+
+def _percent_indexes(custom: dict[int, str], xf_formats: list[int]) -> set[int]:
     return {index for index, fmt in enumerate(xf_formats)
             if (fmt in custom and is_percent_format(custom[fmt])) or (fmt not in custom and fmt in _BUILTIN_PERCENT)}
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip member of its XML."""
+def _percent_styles_plain(part) -> set[int]:
+    """Indexes into cellXfs whose number format is a percent, from a file object of ``xl/styles.xml``."""
+    custom: dict[int, str] = {}
+    xf_formats: list[int] = []
+    in_cell_xfs = False
+    for event, elem in iterparse(part, events=("start", "end"), forbid_dtd=True):
+        tag = elem.tag
+        if tag == _MAIN + "cellXfs":
+            in_cell_xfs = event == "start"
+        elif event == "end" and tag == _MAIN + "numFmt":
+            custom[int(elem.get("numFmtId", "0"))] = elem.get("formatCode", "")
+        elif event == "end" and tag == _MAIN + "xf" and in_cell_xfs:
+            xf_formats.append(int(elem.get("numFmtId", "0")))
+            elem.clear()
+    return _percent_indexes(custom, xf_formats)
+
+
+Cells = tuple[set[str], set[str], set[str]]  # percent, formula without value, formula
+
+
+def _scan_sheet_plain(part, percent_styles: set[int]) -> Cells:
+    """Percent cells, formulas without a cached value and all formulas, from a file object of a sheet's XML."""
+    percent: set[str] = set()
+    missing: set[str] = set()
+    formulas: set[str] = set()
+    row_number, column = 0, 0
+    for event, elem in iterparse(part, events=("start", "end"), forbid_dtd=True):
+        tag = elem.tag
+        if tag == _MAIN + "row":
+            if event == "start":
+                row_number = int(elem.get("r") or row_number + 1)
+                column = 0
+            else:
+                elem.clear()  # keep memory flat on large sheets
+            continue
+        if tag != _MAIN + "c" or event != "end":
+            continue
+        ref = elem.get("r")
+        if ref:
+            column = _column_index(ref)
+        else:  # some writers omit r: the cell follows the previous one
+            column += 1
+            ref = f"{get_column_letter(column)}{row_number}"
+        style = elem.get("s")
+        if style is not None and percent_styles and int(style) in percent_styles:
+            percent.add(ref)
+        if elem.find(_MAIN + "f") is not None:
+            formulas.add(ref)
+            value = elem.find(_MAIN + "v")
+            # A formula returning "" is stored as t="str" with an empty <v>: that is a value.
+            if value is None or (not value.text and elem.get("t") != "str"):
+                missing.add(ref)
+    return percent, missing, formulas
+
+
+# --- fast path: regular expressions over bytes the parser has vouched for --------------------------
+
+class _Unsafe(Exception):
+    """The fast path does not account for something in this part; the reference path reads it."""
+
+
+def _markup(data: bytes, *uris: str) -> tuple[frozenset[bytes], ...] | None:
+    """For each namespace in ``uris``, the prefixes bound to it (b"" for the default namespace); None if unsafe.
+
+    None unless the part is UTF-8 without NUL bytes (a UTF-16 part parses too,
+    but not as these bytes), has no ``<!`` and no processing instruction but
+    the XML declaration, is well-formed with namespaces, and binds these
+    namespaces on its root element only, with none of their prefixes rebound
+    further in. Then every ``<`` starts a tag, and a name's prefix alone says
+    which of these namespaces, if any, it is in.
+    """
+    start = 3 if data.startswith(_BOM) else 0
+    if data.startswith(b"<?", start):
+        decl = _XML_DECL.match(data, start)
+        if decl is None or (decl.group(3) is not None and decl.group(3).lower() != b"utf-8"):
+            return None
+        start = decl.end()
+    elif not data.startswith(b"<", start):
+        return None
+    if b"<!" in data or b"\x00" in data or data.find(b"<?", start) >= 0:
+        return None
+    root = data.find(b"<", start)
+    if root < 0:
+        return None
+    declared: list[tuple[int, str, str]] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartNamespaceDeclHandler = lambda prefix, uri: declared.append((parser.CurrentByteIndex, prefix or "", uri))
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        return None
+    finally:
+        parser.StartNamespaceDeclHandler = None  # no reference cycle through the handler
+    bound = {prefix: uri for index, prefix, uri in declared if index == root and uri in uris}
+    for index, prefix, uri in declared:
+        if index != root and (uri in uris or prefix in bound):
+            return None
+    return tuple(frozenset(prefix.encode() for prefix, bound_uri in bound.items() if bound_uri == uri) for uri in uris)
+
+
+def _qualifier(prefixes: frozenset[bytes]) -> bytes:
+    """A regular expression for the prefix part of a name in one namespace ('' for the default namespace)."""
+    return b"(?:" + b"|".join(re.escape(p) + b":" if p else b"" for p in sorted(prefixes)) + b")"
+
+
+@functools.lru_cache(maxsize=64)
+def _tags(prefixes: frozenset[bytes], names: tuple[bytes, ...]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Every start or end tag of the named elements (to count), and the same tags read whole.
+
+    The second gives '/' for an end tag, the local name, the attributes and '/'
+    for an empty element. It skips a tag it cannot read, so the callers compare
+    the two counts.
+    """
+    name = _qualifier(prefixes) + b"(" + b"|".join(names) + rb")(?=[\s/>])"
+    return re.compile(rb"</?" + name), re.compile(rb"<(/?)" + name + _ATTRS)
+
+
+@functools.lru_cache(maxsize=64)
+def _cell_patterns(prefixes: frozenset[bytes]) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """Start tags of rows and cells (to count); rows and whole cells; a start tag of f.
+
+    The second gives 'row' for a row, the attributes, '/' for an empty element
+    and, for a cell that is not empty, what is inside it.
+    """
+    q = _qualifier(prefixes)
+    starts = re.compile(b"<" + q + rb"(?:row|c)(?=[\s/>])")
+    content = rb"(?(1)|(?(3)|(.*?)</" + q + rb"c\s*>))"  # a row's content is not taken, nor an empty cell's
+    elements = re.compile(b"<" + q + rb"(?:(row)|c)(?=[\s/>])" + _ATTRS_OPTIONAL_SLASH + content, re.DOTALL)
+    formula = re.compile(b"<" + q + rb"f(?=[\s/>])")
+    return starts, elements, formula
+
+
+def _resolve(match: re.Match[str]) -> str:
+    hexadecimal, decimal, entity = match.groups()
+    if hexadecimal:
+        return chr(int(hexadecimal, 16))
+    if decimal:
+        return chr(int(decimal))
+    return _ENTITIES[entity]
+
+
+def _text(raw: bytes) -> str:
+    """An attribute value as the XML parser reports it: line ends and tabs as spaces, references resolved."""
+    value = raw.decode("utf-8")
+    if "&" in value or "\r" in value or "\n" in value or "\t" in value:
+        value = value.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+        value = _REFERENCE.sub(_resolve, value)
+    return value
+
+
+def _attributes(span: bytes) -> dict[bytes, bytes]:
+    """Raw attribute values by qualified name (a prefixed name such as x:r is not r)."""
+    if b"'" not in span:
+        return dict(_ATTR_DOUBLE.findall(span))
+    return {name: double or single for name, double, single in _ATTR.findall(span)}
+
+
+def _ends(data: bytes, prefixes: frozenset[bytes], names: tuple[bytes, ...]):
+    """(local name, raw attributes or None for a start) of the named elements, as iterparse reports them.
+
+    Yields (name, None) at a start tag and (name, attributes) at the end of the
+    element (both at once for an empty element), in document order.
+    """
+    if not prefixes:
+        return
+    count, read = _tags(prefixes, names)
+    open_elements: list[tuple[bytes, bytes]] = []
+    seen = 0
+    for slash, name, span, empty in read.findall(data):
+        seen += 1
+        if slash:
+            if not open_elements or open_elements[-1][0] != name:
+                raise _Unsafe("an end tag without its start tag")
+            yield name, _attributes(open_elements.pop()[1])
+            continue
+        yield name, None
+        if empty:
+            yield name, _attributes(span)
+        else:
+            open_elements.append((name, span))
+    if seen != len(count.findall(data)):
+        raise _Unsafe("a tag the expression does not read")
+
+
+def _percent_styles_fast(data: bytes, markup: tuple[frozenset[bytes]]) -> set[int]:
+    """What ``_percent_styles_plain`` gives, from the bytes of ``xl/styles.xml``."""
+    main = markup[0]
+    custom: dict[int, str] = {}
+    xf_formats: list[int] = []
+    if not main:
+        return set()
+    in_cell_xfs = False
+    for name, attrs in _ends(data, main, (b"cellXfs", b"xf", b"numFmt")):
+        if name == b"cellXfs":
+            in_cell_xfs = attrs is None
+        elif attrs is None:
+            continue
+        elif name == b"numFmt":
+            custom[int(_text(attrs.get(b"numFmtId", b"0")))] = _text(attrs.get(b"formatCode", b""))
+        elif in_cell_xfs:
+            xf_formats.append(int(_text(attrs.get(b"numFmtId", b"0"))))
+    return _percent_indexes(custom, xf_formats)
+
+
+def _children(content: bytes, f_names: frozenset[bytes], v_names: frozenset[bytes]) -> tuple[bool, bytes | None]:
+    """Whether a cell's content has an f child, and the text of its first v child (None: no v child)."""
+    has_formula = False
+    value: bytes | None = None
+    depth = 0
+    for tag in _TAG.finditer(content):
+        if tag.group(1):
+            depth -= 1
+            continue
+        head = _ATTRS_RE.match(content, tag.end())
+        if head is None:
+            raise _Unsafe("a start tag the expression does not read")
+        if depth == 0:
+            name = tag.group(2)
+            if name in f_names:
+                has_formula = True
+            elif name in v_names and value is None:
+                value = b"" if head.group(2) else content[head.end():content.index(b"<", head.end())]
+        if not head.group(2):
+            depth += 1
+    return has_formula, value
+
+
+def _scan_sheet_fast(data: bytes, markup: tuple[frozenset[bytes]], percent_styles: set[int]) -> Cells:
+    """What ``_scan_sheet_plain`` gives, from the bytes of a sheet's XML."""
+    main = markup[0]
+    percent: set[str] = set()
+    missing: set[str] = set()
+    formulas: set[str] = set()
+    if not main:
+        return percent, missing, formulas
+    starts, elements, formula = _cell_patterns(main)
+    f_names = frozenset(p + b":f" if p else b"f" for p in main)
+    v_names = frozenset(p + b":v" if p else b"v" for p in main)
+    row_number, column = 0, 0
+    seen = 0
+    for match in elements.finditer(data):
+        seen += 1
+        row, span, empty, content = match.groups()
+        attrs = _attributes(span)
+        if row:
+            raw = attrs.get(b"r")
+            row_number = int((_text(raw) if raw is not None else None) or row_number + 1)
+            column = 0
+            continue
+        raw = attrs.get(b"r")
+        ref = _text(raw) if raw is not None else None
+        if ref:
+            column = _column_index(ref)
+        else:  # some writers omit r: the cell follows the previous one
+            column += 1
+            ref = f"{get_column_letter(column)}{row_number}"
+        raw = attrs.get(b"s")
+        if raw is not None and percent_styles and int(_text(raw)) in percent_styles:
+            percent.add(ref)
+        if content is None or formula.search(content) is None:
+            continue
+        has_formula, value = _children(content, f_names, v_names)
+        if has_formula:
+            formulas.add(ref)
+            raw = attrs.get(b"t")
+            # A formula returning "" is stored as t="str" with an empty <v>: that is a value.
+            if value is None or (not value and (_text(raw) if raw is not None else None) != "str"):
+                missing.add(ref)
+    # A row or cell the expression did not read, or one inside a cell (its tags went by as content).
+    if seen != len(starts.findall(data)):
+        raise _Unsafe("a row or cell tag out of place")
+    return percent, missing, formulas
+
+
+def _target(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _targets_plain(part) -> dict[str, str]:
+    """Relationship id -> zip member, from a file object of ``xl/_rels/workbook.xml.rels``."""
     targets: dict[str, str] = {}
-    with _open_part(archive, "xl/_rels/workbook.xml.rels") as part:
-        for _event, elem in iterparse(part, forbid_dtd=True):
-            if elem.tag == _PKG_REL + "Relationship":
-                target = elem.get("Target", "")
-                targets[elem.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                               else posixpath.normpath(posixpath.join("xl", target)))
+    for _event, elem in iterparse(part, forbid_dtd=True):
+        if elem.tag == _PKG_REL + "Relationship":
+            target = elem.get("Target", "")
+            targets[elem.get("Id", "")] = _target(target)
+    return targets
+
+
+def _targets_fast(data: bytes, markup: tuple[frozenset[bytes]]) -> dict[str, str]:
+    targets: dict[str, str] = {}
+    for _name, attrs in _ends(data, markup[0], (b"Relationship",)):
+        if attrs is not None:
+            target = _text(attrs.get(b"Target", b""))
+            targets[_text(attrs.get(b"Id", b""))] = _target(target)
+    return targets
+
+
+def _sheets_plain(part, targets: dict[str, str]) -> dict[str, str]:
+    """Sheet name -> zip member, from a file object of ``xl/workbook.xml``."""
     result: dict[str, str] = {}
-    with _open_part(archive, "xl/workbook.xml") as part:
-        for _event, elem in iterparse(part, forbid_dtd=True):
-            if elem.tag == _MAIN + "sheet":
-                target = targets.get(elem.get(_REL + "id", ""))
-                if target:
-                    result[elem.get("name", "")] = target
+    for _event, elem in iterparse(part, forbid_dtd=True):
+        if elem.tag == _MAIN + "sheet":
+            target = targets.get(elem.get(_REL + "id", ""))
+            if target:
+                result[elem.get("name", "")] = target
     return result
+
+
+def _sheets_fast(data: bytes, markup: tuple[frozenset[bytes], frozenset[bytes]],
+                 targets: dict[str, str]) -> dict[str, str]:
+    main, rel = markup
+    ids = [p + b":id" for p in rel if p]  # an attribute without a prefix is in no namespace
+    result: dict[str, str] = {}
+    for _name, attrs in _ends(data, main, (b"sheet",)):
+        if attrs is None:
+            continue
+        raw = next((attrs[key] for key in ids if key in attrs), b"")
+        target = targets.get(_text(raw))
+        if target:
+            result[_text(attrs.get(b"name", b""))] = target
+    return result
+
+
+def _fast_or_plain(data: bytes, uris: tuple[str, ...], fast, plain, *args):
+    """``fast`` on the bytes when ``_markup`` vouches for them and nothing surprises it, else ``plain``."""
+    markup = _markup(data, *uris)
+    if markup is not None:
+        try:
+            return fast(data, markup, *args)
+        except Exception:  # noqa: BLE001 - _Unsafe, or a bad value the reference path reports in its own words
+            pass
+    return plain(io.BytesIO(data), *args)
+
+
+# --- the scan ---------------------------------------------------------------------------------------
+
+def _percent_styles(archive: zipfile.ZipFile, fast: bool = True) -> set[int]:
+    """Indexes into cellXfs whose number format is a percent."""
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    if not fast:
+        with _open_part(archive, "xl/styles.xml") as part:
+            return _percent_styles_plain(part)
+    return _fast_or_plain(_read_part(archive, "xl/styles.xml"), (_MAIN_URI,),
+                          _percent_styles_fast, _percent_styles_plain)
+
+
+def _sheet_parts(archive: zipfile.ZipFile, fast: bool = True) -> dict[str, str]:
+    """Sheet name -> zip member of its XML."""
+    if not fast:
+        with _open_part(archive, "xl/_rels/workbook.xml.rels") as part:
+            targets = _targets_plain(part)
+        with _open_part(archive, "xl/workbook.xml") as part:
+            return _sheets_plain(part, targets)
+    targets = _fast_or_plain(_read_part(archive, "xl/_rels/workbook.xml.rels"), (_PKG_REL_URI,),
+                             _targets_fast, _targets_plain)
+    return _fast_or_plain(_read_part(archive, "xl/workbook.xml"), (_MAIN_URI, _REL_URI),
+                          _sheets_fast, _sheets_plain, targets)
 
 
 def scan_cell_flags(path: str | Path, sheets: tuple[str, ...] | list[str]) -> CellFlags:
     """Percent-formatted cells and formulas without a cached value in the named sheets (absent sheets skipped)."""
+    return _scan_cell_flags(path, sheets, fast=True)
+
+
+def _scan_cell_flags(path: str | Path, sheets: tuple[str, ...] | list[str], *, fast: bool) -> CellFlags:
+    """``fast=False`` reads every part with the reference path only (tests compare the two)."""
     flags = CellFlags()
     with zipfile.ZipFile(path) as archive:
-        percent_styles = _percent_styles(archive)
-        parts = _sheet_parts(archive)
+        percent_styles = _percent_styles(archive, fast)
+        parts = _sheet_parts(archive, fast)
         names = set(archive.namelist())
         for sheet in sheets:
             member = parts.get(sheet)
             if member is None or member not in names:
                 continue
-            percent: set[str] = set()
-            missing: set[str] = set()
-            formulas: set[str] = set()
-            row_number, column = 0, 0
-            with _open_part(archive, member) as part:
-                for event, elem in iterparse(part, events=("start", "end"), forbid_dtd=True):
-                    tag = elem.tag
-                    if tag == _MAIN + "row":
-                        if event == "start":
-                            row_number = int(elem.get("r") or row_number + 1)
-                            column = 0
-                        else:
-                            elem.clear()  # keep memory flat on large sheets
-                        continue
-                    if tag != _MAIN + "c" or event != "end":
-                        continue
-                    ref = elem.get("r")
-                    if ref:
-                        column = _column_index(ref)
-                    else:  # some writers omit r: the cell follows the previous one
-                        column += 1
-                        ref = f"{get_column_letter(column)}{row_number}"
-                    style = elem.get("s")
-                    if style is not None and percent_styles and int(style) in percent_styles:
-                        percent.add(ref)
-                    if elem.find(_MAIN + "f") is not None:
-                        formulas.add(ref)
-                        value = elem.find(_MAIN + "v")
-                        # A formula returning "" is stored as t="str" with an empty <v>: that is a value.
-                        if value is None or (not value.text and elem.get("t") != "str"):
-                            missing.add(ref)
-            flags.percent[sheet] = percent
-            flags.formula_without_value[sheet] = missing
-            flags.formulas[sheet] = formulas
+            if fast:
+                cells = _fast_or_plain(_read_part(archive, member), (_MAIN_URI,),
+                                       _scan_sheet_fast, _scan_sheet_plain, percent_styles)
+            else:
+                with _open_part(archive, member) as part:
+                    cells = _scan_sheet_plain(part, percent_styles)
+            flags.percent[sheet], flags.formula_without_value[sheet], flags.formulas[sheet] = cells
     return flags
