@@ -58,9 +58,9 @@ _XML_DECL = re.compile(rb"""<\?xml\s+version\s*=\s*(["'])[0-9.]+\1"""
                        rb"""(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?"""
                        rb"""(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>""")
 # What follows a tag's name up to '>' or '/>': its attributes (a value may hold '>', never '<'), '/' or ''.
-_ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"""
+_ATTR_SRC = rb"""\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*')"""
+_ATTRS = b"((?:" + _ATTR_SRC + rb")*)\s*(/?)>"
 _ATTRS_RE = re.compile(_ATTRS)
-_ATTRS_OPTIONAL_SLASH = _ATTRS.replace(b"(/?)", b"(/)?")  # '/' or None, for a conditional group
 _ATTR = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ATTR_DOUBLE = re.compile(rb'([^\s=]+)\s*=\s*"([^"]*)"')
 _TAG = re.compile(rb"<(/?)([^\s/>]+)")
@@ -225,30 +225,36 @@ def _qualifier(prefixes: frozenset[bytes]) -> bytes:
 
 
 @functools.lru_cache(maxsize=64)
-def _tags(prefixes: frozenset[bytes], names: tuple[bytes, ...]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """Every start or end tag of the named elements (to count), and the same tags read whole.
+def _tags(prefixes: frozenset[bytes], names: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """Every start or end tag of the named elements: '/' for an end tag, local name, attributes, '/' if empty.
 
-    The second gives '/' for an end tag, the local name, the attributes and '/'
-    for an empty element. It skips a tag it cannot read, so the callers compare
-    the two counts.
+    A last empty group matches only where the rest cannot be read, so no tag
+    is ever passed over.
     """
-    name = _qualifier(prefixes) + b"(" + b"|".join(names) + rb")(?=[\s/>])"
-    return re.compile(rb"</?" + name), re.compile(rb"<(/?)" + name + _ATTRS)
+    return re.compile(b"<(/?)" + _qualifier(prefixes) + b"(" + b"|".join(names) + rb")(?=[\s/>])(?:"
+                      + _ATTRS + b"|())")
 
 
 @functools.lru_cache(maxsize=64)
-def _cell_patterns(prefixes: frozenset[bytes]) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
-    """Start tags of rows and cells (to count); rows and whole cells; a start tag of f.
+def _cell_patterns(prefixes: frozenset[bytes]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Rows and whole cells; the start tag of an f element.
 
-    The second gives 'row' for a row, the attributes, '/' for an empty element
-    and, for a cell that is not empty, what is inside it.
+    The first gives: 'row' for a row, all the attributes, then r, the letters of
+    r, s and t when they come first in this order, double-quoted and plain, and
+    the attributes after them, '/' for an empty element, a cell's content (not
+    for an empty cell nor for a row). Content never holds a row or cell tag, so
+    none is passed over: where the rest cannot be read, a last empty group
+    matches instead.
     """
     q = _qualifier(prefixes)
-    starts = re.compile(b"<" + q + rb"(?:row|c)(?=[\s/>])")
-    content = rb"(?(1)|(?(3)|(.*?)</" + q + rb"c\s*>))"  # a row's content is not taken, nor an empty cell's
-    elements = re.compile(b"<" + q + rb"(?:(row)|c)(?=[\s/>])" + _ATTRS_OPTIONAL_SLASH + content, re.DOTALL)
-    formula = re.compile(b"<" + q + rb"f(?=[\s/>])")
-    return starts, elements, formula
+    usual = rb'(?:\s+r="(([A-Z]*)[0-9]*)")?(?:\s+s="([0-9]*)")?(?:\s+t="([A-Za-z]*)")?'
+    content = rb"([^<]*(?:<(?!/?" + q + rb"(?:row|c)[\s/>])[^<]*)*)</" + q + rb"c\s*>"
+    elements = re.compile(b"<" + q + rb"(?:(?P<row>row)|c)(?=[\s/>])(?:(" + usual + b"((?:" + _ATTR_SRC + rb")*))"
+                          + rb"\s*(?P<empty>/)?>(?(row)|(?(empty)|" + content + b"))|())")
+    return elements, re.compile(b"<" + q + rb"f(?=[\s/>])")
+
+
+_COLUMNS: dict[bytes, int] = {}  # column letters -> index, for r values in the usual form
 
 
 def _resolve(match: re.Match[str]) -> str:
@@ -284,11 +290,11 @@ def _ends(data: bytes, prefixes: frozenset[bytes], names: tuple[bytes, ...]):
     """
     if not prefixes:
         return
-    count, read = _tags(prefixes, names)
     open_elements: list[tuple[bytes, bytes]] = []
-    seen = 0
-    for slash, name, span, empty in read.findall(data):
-        seen += 1
+    for tag in _tags(prefixes, names).finditer(data):
+        slash, name, span, empty, unread = tag.groups()
+        if unread is not None:
+            raise _Unsafe("a tag the expression does not read")
         if slash:
             if not open_elements or open_elements[-1][0] != name:
                 raise _Unsafe("an end tag without its start tag")
@@ -299,8 +305,6 @@ def _ends(data: bytes, prefixes: frozenset[bytes], names: tuple[bytes, ...]):
             yield name, _attributes(span)
         else:
             open_elements.append((name, span))
-    if seen != len(count.findall(data)):
-        raise _Unsafe("a tag the expression does not read")
 
 
 def _percent_styles_fast(data: bytes, markup: tuple[frozenset[bytes]]) -> set[int]:
@@ -354,42 +358,44 @@ def _scan_sheet_fast(data: bytes, markup: tuple[frozenset[bytes]], percent_style
     formulas: set[str] = set()
     if not main:
         return percent, missing, formulas
-    starts, elements, formula = _cell_patterns(main)
+    elements, formula = _cell_patterns(main)
+    probe = b"<f" if main == {b""} else None  # a cheaper first look for the usual default namespace
     f_names = frozenset(p + b":f" if p else b"f" for p in main)
     v_names = frozenset(p + b":v" if p else b"v" for p in main)
     row_number, column = 0, 0
-    seen = 0
-    for match in elements.finditer(data):
-        seen += 1
-        row, span, empty, content = match.groups()
-        attrs = _attributes(span)
+    for element in elements.finditer(data):
+        row, span, ref, letters, style, kind, rest, _empty, content, unread = element.groups()
+        if unread is not None:
+            raise _Unsafe("a row or cell tag the expression does not read")
+        if rest:  # attributes in another order or form: read them all (values as str, not bytes)
+            attrs = _attributes(span)
+            ref, style, kind = (None if (raw := attrs.get(name)) is None else _text(raw) for name in (b"r", b"s", b"t"))
+        elif ref is not None:
+            ref = ref.decode("ascii")
         if row:
-            raw = attrs.get(b"r")
-            row_number = int((_text(raw) if raw is not None else None) or row_number + 1)
+            row_number = int(ref or row_number + 1)
             column = 0
             continue
-        raw = attrs.get(b"r")
-        ref = _text(raw) if raw is not None else None
         if ref:
-            column = _column_index(ref)
+            if rest:
+                column = _column_index(ref)
+            else:
+                column = _COLUMNS.get(letters) or _COLUMNS.setdefault(letters, _column_index(ref))
         else:  # some writers omit r: the cell follows the previous one
             column += 1
             ref = f"{get_column_letter(column)}{row_number}"
-        raw = attrs.get(b"s")
-        if raw is not None and percent_styles and int(_text(raw)) in percent_styles:
+        if style is not None and percent_styles and int(style) in percent_styles:
             percent.add(ref)
-        if content is None or formula.search(content) is None:
+        if not content or (probe not in content if probe else formula.search(content) is None):
             continue
         has_formula, value = _children(content, f_names, v_names)
         if has_formula:
             formulas.add(ref)
-            raw = attrs.get(b"t")
             # A formula returning "" is stored as t="str" with an empty <v>: that is a value.
-            if value is None or (not value and (_text(raw) if raw is not None else None) != "str"):
+            if isinstance(kind, bytes):
+                kind = kind.decode("ascii")
+            if value is None or (not value and kind != "str"):
                 missing.add(ref)
-    # A row or cell the expression did not read, or one inside a cell (its tags went by as content).
-    if seen != len(starts.findall(data)):
-        raise _Unsafe("a row or cell tag out of place")
     return percent, missing, formulas
 
 
