@@ -228,28 +228,27 @@ def _qualifier(prefixes: frozenset[bytes]) -> bytes:
 def _tags(prefixes: frozenset[bytes], names: tuple[bytes, ...]) -> re.Pattern[bytes]:
     """Every start or end tag of the named elements: '/' for an end tag, local name, attributes, '/' if empty.
 
-    A last empty group matches only where the rest cannot be read, so no tag
-    is ever passed over.
+    Where the rest cannot be read, the last group takes the next byte instead
+    (without consuming it), so no tag is ever passed over.
     """
     return re.compile(b"<(/?)" + _qualifier(prefixes) + b"(" + b"|".join(names) + rb")(?=[\s/>])(?:"
-                      + _ATTRS + b"|())")
+                      + _ATTRS + rb"|(?=([\s\S])))")
 
 
 @functools.lru_cache(maxsize=64)
 def _cell_patterns(prefixes: frozenset[bytes]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """Rows and whole cells; the start tag of an f element.
 
-    The first gives: 'row' for a row, all the attributes, then r, the letters of
-    r, s and t when they come first in this order, double-quoted and plain, and
-    the attributes after them, '/' for an empty element, a cell's content (not
-    for an empty cell nor for a row). Content never holds a row or cell tag, so
-    none is passed over: where the rest cannot be read, a last empty group
-    matches instead.
+    The first gives: 'row' for a row; r, the letters of r, s and t when they
+    come first in this order, double-quoted and plain; the attributes after
+    them; '/' for an empty element; a cell's content (not for an empty cell nor
+    for a row); a last group that matches, empty, only where the rest cannot be
+    read. Content never holds a row or cell tag, so none is passed over.
     """
     q = _qualifier(prefixes)
     usual = rb'(?:\s+r="(([A-Z]*)[0-9]*)")?(?:\s+s="([0-9]*)")?(?:\s+t="([A-Za-z]*)")?'
     content = rb"([^<]*(?:<(?!/?" + q + rb"(?:row|c)[\s/>])[^<]*)*)</" + q + rb"c\s*>"
-    elements = re.compile(b"<" + q + rb"(?:(?P<row>row)|c)(?=[\s/>])(?:(" + usual + b"((?:" + _ATTR_SRC + rb")*))"
+    elements = re.compile(b"<" + q + rb"(?:(?P<row>row)|c)(?=[\s/>])(?:" + usual + b"((?:" + _ATTR_SRC + rb")*)"
                           + rb"\s*(?P<empty>/)?>(?(row)|(?(empty)|" + content + b"))|())")
     return elements, re.compile(b"<" + q + rb"f(?=[\s/>])")
 
@@ -275,6 +274,27 @@ def _text(raw: bytes) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=64)
+def _attribute_pattern(name: bytes) -> re.Pattern[bytes]:
+    other = rb"""\s+(?!""" + re.escape(name) + rb"""\s*=)[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*')"""
+    return re.compile(b"(?:" + other + rb")*\s+" + re.escape(name) + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attribute(span: bytes, name: bytes) -> bytes | None:
+    """One raw attribute value from the attributes of a start tag, read from the first one on; None if absent."""
+    found = _attribute_pattern(name).match(span)
+    if found is None:
+        return None
+    double, single = found.groups()
+    return double if double is not None else single
+
+
+def _get(span: bytes, name: bytes, default: str) -> str:
+    """Like ``elem.get(name, default)`` for the attributes of a start tag."""
+    raw = _attribute(span, name)
+    return default if raw is None else _text(raw)
+
+
 def _attributes(span: bytes) -> dict[bytes, bytes]:
     """Raw attribute values by qualified name (a prefixed name such as x:r is not r)."""
     if b"'" not in span:
@@ -282,29 +302,30 @@ def _attributes(span: bytes) -> dict[bytes, bytes]:
     return {name: double or single for name, double, single in _ATTR.findall(span)}
 
 
-def _ends(data: bytes, prefixes: frozenset[bytes], names: tuple[bytes, ...]):
+def _ends(data: bytes, prefixes: frozenset[bytes], names: tuple[bytes, ...]) -> list[tuple[bytes, bytes | None]]:
     """(local name, raw attributes or None for a start) of the named elements, as iterparse reports them.
 
-    Yields (name, None) at a start tag and (name, attributes) at the end of the
+    (name, None) at a start tag and (name, attributes) at the end of the
     element (both at once for an empty element), in document order.
     """
+    events: list[tuple[bytes, bytes | None]] = []
     if not prefixes:
-        return
+        return events
     open_elements: list[tuple[bytes, bytes]] = []
-    for tag in _tags(prefixes, names).finditer(data):
-        slash, name, span, empty, unread = tag.groups()
-        if unread is not None:
+    for slash, name, span, empty, unread in _tags(prefixes, names).findall(data):
+        if unread:
             raise _Unsafe("a tag the expression does not read")
         if slash:
             if not open_elements or open_elements[-1][0] != name:
                 raise _Unsafe("an end tag without its start tag")
-            yield name, _attributes(open_elements.pop()[1])
+            events.append((name, open_elements.pop()[1]))
             continue
-        yield name, None
+        events.append((name, None))
         if empty:
-            yield name, _attributes(span)
+            events.append((name, span))
         else:
             open_elements.append((name, span))
+    return events
 
 
 def _percent_styles_fast(data: bytes, markup: tuple[frozenset[bytes]]) -> set[int]:
@@ -315,15 +336,15 @@ def _percent_styles_fast(data: bytes, markup: tuple[frozenset[bytes]]) -> set[in
     if not main:
         return set()
     in_cell_xfs = False
-    for name, attrs in _ends(data, main, (b"cellXfs", b"xf", b"numFmt")):
+    for name, span in _ends(data, main, (b"cellXfs", b"xf", b"numFmt")):
         if name == b"cellXfs":
-            in_cell_xfs = attrs is None
-        elif attrs is None:
+            in_cell_xfs = span is None
+        elif span is None:
             continue
         elif name == b"numFmt":
-            custom[int(_text(attrs.get(b"numFmtId", b"0")))] = _text(attrs.get(b"formatCode", b""))
+            custom[int(_get(span, b"numFmtId", "0"))] = _get(span, b"formatCode", "")
         elif in_cell_xfs:
-            xf_formats.append(int(_text(attrs.get(b"numFmtId", b"0"))))
+            xf_formats.append(int(_get(span, b"numFmtId", "0")))
     return _percent_indexes(custom, xf_formats)
 
 
@@ -364,36 +385,40 @@ def _scan_sheet_fast(data: bytes, markup: tuple[frozenset[bytes]], percent_style
     v_names = frozenset(p + b":v" if p else b"v" for p in main)
     row_number, column = 0, 0
     for element in elements.finditer(data):
-        row, span, ref, letters, style, kind, rest, _empty, content, unread = element.groups()
+        row, ref, letters, style, kind, rest, _empty, content, unread = element.groups()
         if unread is not None:
             raise _Unsafe("a row or cell tag the expression does not read")
-        if rest:  # attributes in another order or form: read them all (values as str, not bytes)
-            attrs = _attributes(span)
-            ref, style, kind = (None if (raw := attrs.get(name)) is None else _text(raw) for name in (b"r", b"s", b"t"))
-        elif ref is not None:
+        if ref is not None:
             ref = ref.decode("ascii")
+        elif rest and (raw := _attribute(rest, b"r")) is not None:  # r in another place or form
+            ref, letters = _text(raw), None
         if row:
             row_number = int(ref or row_number + 1)
             column = 0
             continue
         if ref:
-            if rest:
+            if letters is None:
                 column = _column_index(ref)
             else:
                 column = _COLUMNS.get(letters) or _COLUMNS.setdefault(letters, _column_index(ref))
         else:  # some writers omit r: the cell follows the previous one
             column += 1
             ref = f"{get_column_letter(column)}{row_number}"
-        if style is not None and percent_styles and int(style) in percent_styles:
-            percent.add(ref)
+        if percent_styles:
+            if style is None and rest and (raw := _attribute(rest, b"s")) is not None:
+                style = _text(raw)
+            if style is not None and int(style) in percent_styles:
+                percent.add(ref)
         if not content or (probe not in content if probe else formula.search(content) is None):
             continue
         has_formula, value = _children(content, f_names, v_names)
         if has_formula:
             formulas.add(ref)
             # A formula returning "" is stored as t="str" with an empty <v>: that is a value.
-            if isinstance(kind, bytes):
+            if kind is not None:
                 kind = kind.decode("ascii")
+            elif rest and (raw := _attribute(rest, b"t")) is not None:
+                kind = _text(raw)
             if value is None or (not value and kind != "str"):
                 missing.add(ref)
     return percent, missing, formulas
@@ -415,8 +440,9 @@ def _targets_plain(part) -> dict[str, str]:
 
 def _targets_fast(data: bytes, markup: tuple[frozenset[bytes]]) -> dict[str, str]:
     targets: dict[str, str] = {}
-    for _name, attrs in _ends(data, markup[0], (b"Relationship",)):
-        if attrs is not None:
+    for _name, span in _ends(data, markup[0], (b"Relationship",)):
+        if span is not None:
+            attrs = _attributes(span)
             target = _text(attrs.get(b"Target", b""))
             targets[_text(attrs.get(b"Id", b""))] = _target(target)
     return targets
@@ -438,9 +464,10 @@ def _sheets_fast(data: bytes, markup: tuple[frozenset[bytes], frozenset[bytes]],
     main, rel = markup
     ids = [p + b":id" for p in rel if p]  # an attribute without a prefix is in no namespace
     result: dict[str, str] = {}
-    for _name, attrs in _ends(data, main, (b"sheet",)):
-        if attrs is None:
+    for _name, span in _ends(data, main, (b"sheet",)):
+        if span is None:
             continue
+        attrs = _attributes(span)
         raw = next((attrs[key] for key in ids if key in attrs), b"")
         target = targets.get(_text(raw))
         if target:
