@@ -28,6 +28,9 @@ def agree(path: Path, *, fast_everywhere: bool = True) -> X.CellFlags:
     assert fast == X._scan_cell_flags(path, SHEETS, fast=False)
     with zipfile.ZipFile(path) as archive:
         assert X._sheet_parts(archive) == X._sheet_parts(archive, False)
+        if fast_everywhere:
+            assert X._markup(archive.read("xl/workbook.xml"), X._MAIN_URI, X._REL_URI) is not None
+            assert X._markup(archive.read("xl/_rels/workbook.xml.rels"), X._PKG_REL_URI) is not None
         styles = archive.read("xl/styles.xml")
         plain_styles = X._percent_styles_plain(io.BytesIO(styles))
         assert X._percent_styles(archive) == plain_styles
@@ -152,11 +155,36 @@ def prefixed_book(path: Path) -> Path:
     return raw_book(path, sheet)
 
 
+EXCEL_ROOT = (
+    f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac xr xr2 xr3" '
+    'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" '
+    'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" '
+    'xr:uid="{00000000-0001-0000-0000-000000000000}">')
+EXCEL_EXT = (
+    '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+    '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<x14:cfRule type="expression" priority="1" id="{1}"><xm:f>入力!$A$1&gt;0</xm:f></x14:cfRule>'
+    '<xm:sqref>A1:B2</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>'
+    '</worksheet>')
+
+
+def excel_like_book(path: Path) -> Path:
+    """What Excel writes around the cells: mc, x14ac and xr on the root, prefixed attributes, an extLst."""
+    rows = ('<row r="1" spans="1:3" x14ac:dyDescent="0.4"><c r="A1" s="1" t="s"><v>0</v></c>'
+            '<c r="B1" s="2"><f>A1*2</f><v>4</v></c><c r="C1" t="str"><f>""</f><v></v></c></row>'
+            '<row r="2" spans="1:3" ht="18.75" customHeight="1" x14ac:dyDescent="0.4">'
+            '<c r="A2" s="5"><f t="shared" ref="A2:B2" si="0">A1+1</f><v>1</v></c>'
+            '<c r="B2" s="4"><f t="shared" si="0"/><v>2</v></c></row>')
+    return raw_book(path, worksheet(rows, root=EXCEL_ROOT, close=EXCEL_EXT))
+
+
 @pytest.fixture(scope="module")
 def books(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("books")
     made = {"openpyxl": openpyxl_book(base / "openpyxl.xlsx"), "odd": odd_book(base / "odd.xlsx"),
-            "prefixed": prefixed_book(base / "prefixed.xlsx")}
+            "prefixed": prefixed_book(base / "prefixed.xlsx"), "excel": excel_like_book(base / "excel.xlsx")}
     plan = synthetic_plan(3)
     for index, dept in enumerate(plan.departments):
         made[dept] = base / f"dept{index}.xlsx"
@@ -178,6 +206,12 @@ def test_odd_cells(books):
                                      "A7", "B7", "D8"}
     assert flags.formula_without_value["odd"] == {"B1", "C1", "F1", "B3", "A4", "B7", "D8"}
     assert flags.percent["odd"] == {"A1", "B1", "F3", "G3", "A4", "C4", "A7", "C7"}
+
+
+def test_what_excel_writes_around_cells(books):
+    flags = agree(books["excel"])
+    assert flags.formulas["odd"] == {"B1", "C1", "A2", "B2"} and not flags.formula_without_value["odd"]
+    assert flags.percent["odd"] == {"A1", "B1", "A2", "B2"}
 
 
 def test_namespace_prefixes(books):
