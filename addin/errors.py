@@ -46,6 +46,9 @@ class PlanError(ReformError):
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):  # rebuilt from its fields when it crosses from a worker process
+        return (type(self), (self.path, self.problems))
+
 
 class UnreadableWorkbook(ReformError):
     """A file that is not a readable, safe .xlsx; ``reason`` says what to do."""
@@ -56,6 +59,9 @@ class UnreadableWorkbook(ReformError):
         self.code = code
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self):
+        return (type(self), (self.path, self.reason, self.code))
+
 
 class OutputError(ReformError):
     """An output file cannot be written; nothing half-written is left behind."""
@@ -64,3 +70,6 @@ class OutputError(ReformError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path} に書き込めません: {reason}")
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.reason))

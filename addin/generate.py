@@ -9,9 +9,11 @@ limit of 取組状況 blocks; the other checks ask "continue?" (error style ``wa
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -28,7 +30,7 @@ from .normalize import GRADES, PROGRESS_CHOICES
 from .plan import Item, Kpi, Plan
 from .styles import (
     BODY_FONT, BOLD_FONT, CENTER, COUNT_FONT, DONE_FONT, FIXED_FILL, INPUT_FILL, LOCKED, MISSING_FILL, NOTE_FONT,
-    SECTION_FILL, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, UNLOCKED, WRAP_TOP, protect_sheet, set_widths,
+    SECTION_FILL, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, UNLOCKED, WRAP_TOP, protect_sheet, restyle, set_widths,
     setup_print, style_header_row, text_lines,
 )
 
@@ -72,21 +74,12 @@ def _title_block(ws: Worksheet, title: str) -> None:
 
 def _fixed(cell, value, number_format: str | None = None, align: Alignment = WRAP_TOP) -> None:
     cell.value = value
-    cell.font = BODY_FONT
-    cell.fill = FIXED_FILL
-    cell.border = THIN_BORDER
-    cell.alignment = align
-    cell.protection = LOCKED
-    if number_format:
-        cell.number_format = number_format
+    restyle(cell, font=BODY_FONT, fill=FIXED_FILL, border=THIN_BORDER, alignment=align, protection=LOCKED,
+            **({"number_format": number_format} if number_format else {}))
 
 
 def _input(cell, align: Alignment = WRAP_TOP) -> None:
-    cell.font = BODY_FONT
-    cell.fill = INPUT_FILL
-    cell.border = THIN_BORDER
-    cell.alignment = align
-    cell.protection = UNLOCKED
+    restyle(cell, font=BODY_FONT, fill=INPUT_FILL, border=THIN_BORDER, alignment=align, protection=UNLOCKED)
 
 
 def _validation(ws: Worksheet, ref: str, *, type: str, formula1: str | None = None, operator: str | None = None,
@@ -300,6 +293,10 @@ _GUIDE_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
 GUIDE_FIELDS = ("提出期限", "提出先", "問合せ先（事務局）")
 
 
+_GRADE_LABEL = Alignment(horizontal="center", vertical="top", wrap_text=True)  # A, B, C, -
+_GUIDE_LABEL = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
 def _build_guide_sheet(ws: Worksheet, plan: Plan, department: str, year: int) -> None:
     ws["A1"] = f"記入要領　{format_fiscal_year_long(year)} {plan.settings.plan_name} 取組状況調書"
     ws["A1"].font = TITLE_FONT
@@ -316,20 +313,17 @@ def _build_guide_sheet(ws: Worksheet, plan: Plan, department: str, year: int) ->
         row += 1
     row += 1
     for heading, entries in _GUIDE_SECTIONS:
+        ws.cell(row=row, column=1, value=heading)
         for col in (1, 2):
-            cell = ws.cell(row=row, column=col)
-            cell.fill = SECTION_FILL
-            cell.border = THIN_BORDER
-        ws.cell(row=row, column=1, value=heading).font = SUBTITLE_FONT
+            restyle(ws.cell(row=row, column=col), fill=SECTION_FILL, border=THIN_BORDER,
+                    **({"font": SUBTITLE_FONT} if col == 1 else {}))
         ws.row_dimensions[row].height = 20
         row += 1
         for label, text in entries:
             head, body = ws.cell(row=row, column=1, value=label), ws.cell(row=row, column=2, value=text)
-            head.font, body.font = BOLD_FONT, BODY_FONT
-            head.alignment = Alignment(horizontal="center" if len(label) == 1 else "left", vertical="top",
-                                       wrap_text=True)
-            body.alignment = WRAP_TOP
-            head.border = body.border = THIN_BORDER
+            restyle(head, font=BOLD_FONT, border=THIN_BORDER,
+                    alignment=_GRADE_LABEL if len(label) == 1 else _GUIDE_LABEL)
+            restyle(body, font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
             ws.row_dimensions[row].height = max(text_lines(text, 96), text_lines(label, 24)) * LINE_HEIGHT + 5
             row += 1
         row += 1
@@ -387,24 +381,58 @@ def build_department_workbook(plan: Plan, department: str, year: int, created: d
     return wb
 
 
-def generate_workbooks(plan: Plan, year: int, out_dir: str | Path) -> list[Path]:
+PARALLEL_MIN_DEPARTMENTS = 32  # below this, starting worker processes costs more than it saves
+_CHUNK = 16
+_worker_job: tuple | None = None
+
+
+def _init_worker(plan: Plan, year: int, out_dir: Path, created: datetime) -> None:
+    global _worker_job
+    _worker_job = (plan, year, out_dir, created)
+
+
+def _write_one(plan: Plan, year: int, out_dir: Path, created: datetime, department: str) -> Path:
+    wb = build_department_workbook(plan, department, year, created)
+    return atomic_write(out_dir / T.workbook_name(format_fiscal_year(year), department), wb.save)
+
+
+def _write_chunk(departments: list[str]) -> list[Path]:
+    plan, year, out_dir, created = _worker_job
+    return [_write_one(plan, year, out_dir, created, department) for department in departments]
+
+
+def _written(plan: Plan, year: int, out_dir: Path, created: datetime, departments: list[str],
+             workers: int) -> Iterator[list[Path]]:
+    """Paths in plan order, a chunk at a time; many departments are spread over the processor's cores."""
+    if workers < 2 or len(departments) < PARALLEL_MIN_DEPARTMENTS:
+        for department in departments:
+            yield [_write_one(plan, year, out_dir, created, department)]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [departments[i:i + _CHUNK] for i in range(0, len(departments), _CHUNK)]
+    # The plan goes to each worker once (initializer); an error in a worker is raised here as it was.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(plan, year, out_dir, created)) as pool:
+        yield from pool.map(_write_chunk, chunks)
+
+
+def generate_workbooks(plan: Plan, year: int, out_dir: str | Path, workers: int | None = None) -> list[Path]:
     """Write one entry workbook per department (never 関係課) into ``out_dir``; returns the paths in plan order."""
     out_dir = Path(out_dir)
-    label = format_fiscal_year(year)
     departments = list(plan.departments)
+    workers = (os.cpu_count() or 1) if workers is None else workers
     progress = None
     if sys.stderr is not None and sys.stderr.isatty():
         from tqdm import tqdm
 
         progress = tqdm(total=len(departments), desc="様式作成", unit="課", file=sys.stderr)
-    created = datetime.now()
     paths: list[Path] = []
     try:
-        for department in departments:
-            wb = build_department_workbook(plan, department, year, created)
-            paths.append(atomic_write(out_dir / T.workbook_name(label, department), wb.save))
+        for chunk in _written(plan, year, out_dir, datetime.now(), departments, workers):
+            paths.extend(chunk)
             if progress is not None:
-                progress.update(1)
+                progress.update(len(chunk))
     finally:
         if progress is not None:
             progress.close()

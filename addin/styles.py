@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from copy import copy
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
+    "restyle",
     "FONT_NAME", "BODY_FONT", "BOLD_FONT", "TITLE_FONT", "HEADER_FONT", "HEADER_FILL", "INPUT_FILL",
     "FIXED_FILL", "MISSING_FILL", "ERROR_FILL", "WARNING_FILL", "THIN_BORDER", "WRAP_TOP", "CENTER",
     "SUBTITLE_FONT", "NOTE_FONT", "COUNT_FONT", "DONE_FONT", "SECTION_FILL", "UNLOCKED", "LOCKED",
@@ -47,11 +50,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 def style_header_row(ws: Worksheet, row: int, first_col: int, last_col: int) -> None:
     """Dark header cells with white bold text, centered and wrapped."""
     for col in range(first_col, last_col + 1):
-        cell = ws.cell(row=row, column=col)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = THIN_BORDER
+        restyle(ws.cell(row=row, column=col), font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
 
 
 def setup_print(ws: Worksheet, header_rows: str | None = None, landscape: bool = True) -> None:
@@ -117,3 +116,23 @@ AMOUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
 DATETIME_FORMAT = "yyyy/mm/dd hh:mm"
 
+
+
+def restyle(cell, **attrs) -> None:
+    """Set style attributes (font, fill, border, alignment, protection, number_format) through a per-workbook cache.
+
+    openpyxl hashes every style object on every assignment, which was half the time of
+    writing a department workbook; the same change from the same starting style is
+    computed once per workbook and then copied (style indexes belong to one workbook).
+    """
+    wb = cell.parent.parent
+    cache = wb.__dict__.setdefault("_reform_style_cache", {})
+    key = (tuple(cell._style) if cell._style is not None else (),
+           tuple((k, v if isinstance(v, str) else id(v)) for k, v in attrs.items()))
+    found = cache.get(key)
+    if found is None:
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        cache[key] = copy(cell._style)
+    else:
+        cell._style = copy(found)

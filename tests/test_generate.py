@@ -305,3 +305,45 @@ def test_another_city_and_six_year_period(tmp_path):
     assert [r[0] for r in _table(finance[T.INPUT_SHEET], T.INPUT_HEADERS)] == ["A-02"]
     assert _table(finance[T.KPI_SHEET], T.KPI_HEADERS) == [("A-02", "見直し件数", "件", 0, 12, None, None)], \
         "an item's KPIs go to its first listed department"
+
+
+# --- many departments: worker processes -----------------------------------------------------------
+
+def _fingerprint_of_book(path: Path) -> list:
+    """What a department sees of a workbook, minus the creation time: values, styles, validations, formats."""
+    wb = openpyxl.load_workbook(path)
+    seen = []
+    for ws in wb.worksheets:
+        seen.append((ws.title, ws.sheet_state, ws.protection.sheet, ws.freeze_panes))
+        for row in ws.iter_rows():
+            for cell in row:
+                if ws.title == T.META_SHEET and cell.column == 2 and cell.row > 1:
+                    continue  # 作成日時 differs between two runs
+                seen.append((cell.coordinate, cell.value, cell.number_format, cell.font.b, cell.fill.fgColor.rgb,
+                             cell.protection.locked, cell.border.left.style))
+        seen += sorted((str(dv.sqref), dv.type, dv.formula1) for dv in ws.data_validations.dataValidation)
+        seen += sorted(str(cf.sqref) for cf in ws.conditional_formatting)
+    return seen
+
+
+def test_worker_processes_write_the_same_workbooks(plan, tmp_path, monkeypatch):
+    import addin.generate as generate
+
+    serial = generate_workbooks(plan, YEAR, tmp_path / "serial", workers=1)
+    monkeypatch.setattr(generate, "PARALLEL_MIN_DEPARTMENTS", 1)
+    parallel = generate_workbooks(plan, YEAR, tmp_path / "parallel", workers=2)
+    assert [p.name for p in parallel] == [p.name for p in serial]
+    for a, b in zip(serial, parallel):
+        assert _fingerprint_of_book(a) == _fingerprint_of_book(b), a.name
+
+
+def test_an_error_in_a_worker_reaches_the_caller_as_it_was(plan, tmp_path, monkeypatch):
+    import addin.generate as generate
+    from addin.errors import OutputError
+
+    blocker = tmp_path / "様式"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    monkeypatch.setattr(generate, "PARALLEL_MIN_DEPARTMENTS", 1)
+    with pytest.raises(OutputError) as exc_info:
+        generate_workbooks(plan, YEAR, blocker, workers=2)
+    assert "書き込めません" in str(exc_info.value) and exc_info.value.reason
