@@ -412,6 +412,7 @@ def _written(plan: Plan, year: int, out_dir: Path, created: datetime, department
 
     chunks = [departments[i:i + _CHUNK] for i in range(0, len(departments), _CHUNK)]
     # The plan goes to each worker once (initializer); an error in a worker is raised here as it was.
+    plan.compute_lookups()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(plan, year, out_dir, created)) as pool:
         yield from pool.map(_write_chunk, chunks)

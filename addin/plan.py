@@ -158,6 +158,13 @@ class Plan:
                 seen.setdefault(dept, None)
         return list(seen)
 
+    def compute_lookups(self) -> "Plan":
+        """Compute every lookup now: before worker processes start, so they inherit them instead of each redoing them."""
+        for name in ("items_by_id", "departments", "_department_set", "_items_by_department", "kpis_by_item",
+                     "kpis_by_key", "_kpis_by_lead", "bars_by_item", "fingerprint"):
+            getattr(self, name)
+        return self
+
     def has_department(self, department: str | None) -> bool:
         """Whether ``department`` gets a workbook (a set lookup: called once per file)."""
         return department in self._department_set

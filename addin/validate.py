@@ -128,7 +128,9 @@ def _results(files: list[Path], plan, year: int, workers: int) -> Iterator[list[
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [files[i:i + _CHUNK] for i in range(0, len(files), _CHUNK)]
-    # The plan goes to each worker once (initializer), not with every chunk.
+    # The plan goes to each worker once (initializer), not with every chunk, its lookups already computed.
+    if plan is not None:
+        plan.compute_lookups()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year)) as pool:
         yield from pool.map(_validate_chunk, chunks)
 
