@@ -24,7 +24,7 @@ from typing import Any, Sequence
 import xlsxwriter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 
-__all__ = ["ReportBook", "ReportSheet", "format_properties"]
+__all__ = ["ReportBook", "ReportSheet", "format_properties", "MAX_LINKS"]
 
 # openpyxl border style names → XlsxWriter border indexes.
 _BORDER_INDEX = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7,
@@ -32,6 +32,7 @@ _BORDER_INDEX = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "
                  "mediumDashDotDot": 12, "slantDashDot": 13}
 _VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom", "justify": "vjustify", "distributed": "vdistributed"}
 _A4 = 9
+MAX_LINKS = 65_530  # Excel's limit of hyperlinks on one sheet
 
 
 def _colour(value) -> str | None:
@@ -109,6 +110,10 @@ class ReportBook:
             props["bg_color"] = _colour(fill.fgColor)
         return self.book.add_format(props)
 
+    def add_chart(self, options: dict):
+        """An XlsxWriter chart, to be placed with ``sheet.ws.insert_chart``."""
+        return self.book.add_chart(options)
+
     def add_sheet(self, name: str) -> "ReportSheet":
         return ReportSheet(self, self.book.add_worksheet(name))
 
@@ -154,8 +159,8 @@ class ReportSheet:
              tooltip: str | None = None) -> None:
         """A cell linking to another file (``target``, relative to the report) at ``location``."""
         url = f"external:{target}" + (f"#{location}" if location else "")
-        # Excel allows 65,530 links a sheet; past that the cell keeps its text without a link.
-        if self._links < 65_530 and self.ws.write_url(row - 1, col - 1, url, style, text, tooltip) >= 0:
+        # Past Excel's limit the cell keeps its text without a link.
+        if self._links < MAX_LINKS and self.ws.write_url(row - 1, col - 1, url, style, text, tooltip) >= 0:
             self._links += 1
             return
         self.write(row, col, text, style)

@@ -91,7 +91,7 @@ def add_kpi_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
 def _chart(sheet: ReportSheet, summary: Consolidation, col: dict[str, int], first: int, last: int,
            anchor_row: int) -> None:
     """Horizontal bars of 達成率, one per KPI (labels are 指標名), below the table."""
-    chart = sheet.book.book.add_chart({"type": "bar"})
+    chart = sheet.book.add_chart({"type": "bar"})
     chart.set_style(10)
     chart.set_title({"name": f"KPI 達成率（{format_fiscal_year(summary.year)}）"})
     achievement, names = col[ACHIEVEMENT] - 1, col["指標名"] - 1
