@@ -7,6 +7,7 @@ those into issues. Numbers are computed in Decimal so 1.1万円 is exactly 11千
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -105,6 +106,8 @@ def _is_blank_or_cell_number(value: object) -> bool:
     """True for an empty cell or a numeric cell; a boolean cell is never a number."""
     if isinstance(value, bool):
         raise NotANumber(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NotANumber(value)  # NaN or infinity: only a crafted file holds one, and no report can show it
     return _is_blank(value) or isinstance(value, (int, float))
 
 

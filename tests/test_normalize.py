@@ -2,7 +2,8 @@
 
 import pytest
 
-from addin.normalize import NotAChoice, NotANumber, parse_amount_thousand_yen, parse_choice, parse_grade, parse_percent
+from addin.normalize import (NotAChoice, NotANumber, parse_amount_thousand_yen, parse_choice, parse_grade, parse_number,
+                             parse_percent)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -35,3 +36,12 @@ def test_bad_choices():
     with pytest.raises(NotAChoice):
         parse_choice("たぶん")
     assert parse_choice("予定通り") == "予定どおり"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_cell_holding_nan_or_infinity_is_not_a_number(value):
+    # Excel cannot store these; a crafted file can, and no report or total could show them.
+    with pytest.raises(NotANumber):
+        parse_number(value)
+    with pytest.raises(NotANumber):
+        parse_amount_thousand_yen(value)
