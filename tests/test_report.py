@@ -15,6 +15,7 @@ from addin.history import History
 from addin.report import REPORT_SHEETS, read_overrides, write_report
 from addin.tables import find_table
 
+import hostile
 from golden import check_golden, dump_workbook
 from records import small_plan, submission
 from standin import build_department_workbook, fill
@@ -178,3 +179,23 @@ def test_read_overrides_ignores_what_is_not_a_grade(tmp_path):
     assert overrides["1-(1)-1"] == Override(None, "コメントだけ")
     assert overrides["2-(1)-1"] == Override("A", "目標達成のためA")
     assert read_overrides(tmp_path / "missing.xlsx") == {}
+
+
+@pytest.mark.skipif(not hostile.soffice(), reason="LibreOffice (soffice) is not installed")
+def test_overrides_typed_and_saved_in_a_spreadsheet_application_are_read_back(tmp_path):
+    # The secretariat types in the report and saves it in Excel/LibreOffice: shared strings, its own styles.
+    out = write_report(_summary(), tmp_path / "集約.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb["取組状況一覧"]
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "項目ID")
+    cols = {ws.cell(header_row, c).value: c for c in range(1, ws.max_column + 1)}
+    row = next(r for r in range(header_row + 1, ws.max_row + 1) if ws.cell(r, 1).value == "1-(2)-1")
+    ws.cell(row, cols["事務局評価"], "B")
+    ws.cell(row, cols["事務局コメント"], "次年度に再確認")
+    typed = tmp_path / "typed" / "集約.xlsx"
+    typed.parent.mkdir()
+    wb.save(typed)
+    resaved = hostile.convert(typed, "xlsx:Calc MS Excel 2007 XML", tmp_path / "resaved", tmp_path / "profile")
+    overrides = read_overrides(resaved)
+    assert overrides["1-(2)-1"] == Override("B", "次年度に再確認")
+    assert overrides["2-(1)-1"] == Override("A", "目標達成のためA")  # the one carried over from before
