@@ -14,7 +14,6 @@ from pathlib import Path
 from openpyxl.styles import Alignment, Border
 from openpyxl.utils import get_column_letter
 
-from .atomic import atomic_write
 from .fiscal import format_fiscal_year, format_fiscal_year_long
 from .normalize import NotAChoice, parse_choice
 from .plan import Item, Plan
@@ -22,7 +21,7 @@ from .styles import (
     BAR_FILL, BAR_FONT, BODY_FONT, CENTER, CURRENT_YEAR_HEADER_FILL, CURRENT_YEAR_SIDE, HEADER_FILL, HEADER_FONT,
     LATE_FILL, LATE_FONT, NOTE_FONT, SUBTITLE_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP, text_lines,
 )
-from .xlsxout import ReportBook, ReportSheet
+from .xlsxout import ReportBook, ReportSheet, write_book
 
 __all__ = ["add_gantt_sheet", "write_gantt", "GANTT_SHEET", "GANTT_HEADER_ROW", "MARKER", "LATE_MARKER", "LATE"]
 
@@ -134,10 +133,5 @@ def _write_bar_row(sheet: ReportSheet, row: int, item: Item, label: str, progres
 
 def write_gantt(plan: Plan, path: str | Path, year: int | None = None) -> Path:
     """A workbook holding only the 工程表 of ``plan``, written atomically."""
-
-    def write(tmp: Path) -> None:
-        book = ReportBook(tmp, title=f"{plan.settings.plan_name} 工程表", author=plan.settings.municipality)
-        add_gantt_sheet(book, plan, year)
-        book.close()
-
-    return atomic_write(path, write)
+    return write_book(path, lambda book: add_gantt_sheet(book, plan, year),
+                      title=f"{plan.settings.plan_name} 工程表", author=plan.settings.municipality)

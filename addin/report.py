@@ -15,7 +15,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from .atomic import atomic_write, explain_os_error
+from .atomic import explain_os_error
 from .consolidate import Consolidation, Override
 from .errors import OutputError, UnreadableWorkbook
 from .fiscal import format_fiscal_year
@@ -27,7 +27,7 @@ from .report_sheets.status import OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET
 from .report_sheets.tracker import add_tracker_sheet
 from .submission import ValidationRun
 from .tables import find_table
-from .xlsxout import ReportBook
+from .xlsxout import ReportBook, write_book
 
 __all__ = ["REPORT_SHEETS", "write_report", "read_overrides", "backup_report", "backup_name",
            "progress_by_item"]
@@ -67,12 +67,10 @@ def _add_issues_sheet(book: ReportBook, summary: Consolidation, run: ValidationR
                     heading=f"{summary.plan.settings.plan_name}　{year} 検証結果")
 
 
-def _write_report_file(path: Path, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
-    """The seven sheets, in the order of REPORT_SHEETS, streamed to ``path``."""
+def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
+    """The seven sheets, in the order of REPORT_SHEETS."""
     from .gantt import add_gantt_sheet
 
-    book = ReportBook(path, title=f"{summary.plan.settings.plan_name} {format_fiscal_year(summary.year)} 集約結果",
-                      author=summary.plan.settings.municipality)
     add_status_sheet(book, summary)
     add_kpi_sheet(book, summary)
     add_grades_sheet(book, summary)
@@ -80,13 +78,15 @@ def _write_report_file(path: Path, summary: Consolidation, run: ValidationRun | 
     add_gantt_sheet(book, summary.plan, summary.year, progress_by_item(summary))
     add_tracker_sheet(book, summary, run)
     _add_issues_sheet(book, summary, run, base)
-    book.close()
 
 
 def write_report(summary: Consolidation, out: str | os.PathLike, run: ValidationRun | None = None) -> Path:
     """Write the report atomically; a report open in Excel raises OutputError with a Japanese reason."""
     out = Path(out)
-    return atomic_write(out, lambda tmp: _write_report_file(tmp, summary, run, base=out.parent))
+    settings = summary.plan.settings
+    return write_book(out, lambda book: _add_sheets(book, summary, run, base=out.parent),
+                      title=f"{settings.plan_name} {format_fiscal_year(summary.year)} 集約結果",
+                      author=settings.municipality)
 
 
 def read_overrides(path: str | os.PathLike) -> dict[str, Override]:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from openpyxl.styles import Font
 
-from .atomic import atomic_write
 from .codes import label
 from .fiscal import format_fiscal_year
 from .issues import ERROR, Issue
@@ -21,7 +20,7 @@ from .validate import RETURN_LIST_PREFIX
 from .report_sheets.common import header_cells
 from .styles import FONT_NAME, BODY_FONT, BOLD_FONT, THIN_BORDER, TITLE_FONT, WRAP_TOP
 from .submission import UNREADABLE, ValidationRun
-from .xlsxout import ReportBook, ReportSheet
+from .xlsxout import ReportBook, ReportSheet, write_book
 
 __all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "return_list_name"]
 
@@ -104,14 +103,9 @@ def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -
         missing = [d for d in plan.departments if d not in sent]
         summary.append(("未提出の課", "、".join(missing) if missing else "なし"))
     departments = {f.path: f.department for f in run.files}
-
-    def write(tmp: Path) -> None:
-        book = ReportBook(tmp, title=f"検証結果（{year}）")
-        add_issue_sheet(book, run.issues, "検証結果", departments, base=path.parent, summary=summary,
-                        heading=f"検証結果（{year}）")
-        book.close()
-
-    return atomic_write(path, write)
+    return write_book(path, lambda book: add_issue_sheet(book, run.issues, "検証結果", departments, base=path.parent,
+                                                         summary=summary, heading=f"検証結果（{year}）"),
+                      title=f"検証結果（{year}）")
 
 
 def return_list_name(year: int, department: str) -> str:
@@ -133,12 +127,13 @@ def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike) -> 
         if not bad:
             continue
         issues = [i for r in bad for i in r.issues]
-        target = out_dir / return_list_name(run.year, department)
-        written.append(atomic_write(target, lambda tmp: _write_return_list(tmp, plan, year, department, bad, issues)))
+        written.append(write_book(out_dir / return_list_name(run.year, department),
+                                  lambda book: _add_return_sheet(book, plan, year, department, bad, issues),
+                                  title=f"入力様式の修正のお願い（{year}・{department}）"))
     return written
 
 
-def _write_return_list(path: Path, plan, year: str, department: str, bad: list, issues: list[Issue]) -> None:
+def _add_return_sheet(book: ReportBook, plan, year: str, department: str, bad: list, issues: list[Issue]) -> None:
     """One department's send-back list: a short letter, then the cells to fix."""
     files = "、".join(os.path.basename(r.path) for r in bad)
     unreadable = any(r.status == UNREADABLE for r in bad)
@@ -151,7 +146,6 @@ def _write_return_list(path: Path, plan, year: str, department: str, bad: list, 
         "修正したら上書き保存し、同じファイル名で事務局へ提出し直してください。",
         f"（{plan.settings.plan_name if plan is not None else '行動計画'} 事務局）",
     ]
-    book = ReportBook(path, title=f"入力様式の修正のお願い（{year}・{department}）")
     sheet = book.add_sheet("差戻し")
     sheet.widths(dict(enumerate(_RETURN_WIDTHS, start=1)))
     sheet.write(1, 1, f"入力様式の修正のお願い（{year}・{department}）", book.style(font=TITLE_FONT))
@@ -165,4 +159,3 @@ def _write_return_list(path: Path, plan, year: str, department: str, bad: list, 
                                          issue.message.split(": ", 1)[-1]), body)
     sheet.freeze(f"A{header_row + 1}")
     sheet.print_setup((header_row, header_row))
-    book.close()

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import xlsxwriter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 
-__all__ = ["ReportBook", "ReportSheet", "format_properties", "MAX_LINKS"]
+__all__ = ["ReportBook", "ReportSheet", "write_book", "format_properties", "MAX_LINKS"]
 
 # openpyxl border style names → XlsxWriter border indexes.
 _BORDER_INDEX = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7,
@@ -119,6 +119,19 @@ class ReportBook:
 
     def close(self) -> None:
         self.book.close()
+
+
+def write_book(path: str | os.PathLike, fill: Callable[["ReportBook"], object], *, title: str | None = None,
+               author: str | None = None):
+    """Write a workbook atomically: ``fill(book)`` adds its sheets; returns the path written."""
+    from .atomic import atomic_write
+
+    def write(tmp) -> None:
+        book = ReportBook(tmp, title=title, author=author)
+        fill(book)
+        book.close()
+
+    return atomic_write(path, write)
 
 
 class ReportSheet:
