@@ -31,4 +31,4 @@ clean:
 
 wheelhouse: $(STAMP)
 	$(BIN)/reform build-addin --out workbooks/reform.xlam
-	$(BIN)/python -m addin.wheelhouse --out wheelhouse --addin workbooks/reform.xlam
+	$(BIN)/python -m tools.wheelhouse --out wheelhouse --addin workbooks/reform.xlam

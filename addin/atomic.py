@@ -6,29 +6,15 @@ and never destroys the previous one.
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import OutputError
+from addin.errors import OutputError, explain_os_error
 
-__all__ = ["atomic_path", "atomic_write", "explain_os_error"]
-
-
-def explain_os_error(exc: OSError) -> str:
-    """A Japanese reason, with what to do, for a failed write."""
-    if isinstance(exc, PermissionError):
-        return "ファイルが Excel などで開かれているか、書き込み権限がありません。ファイルを閉じてからやり直してください。"
-    if exc.errno == errno.ENOSPC:
-        return "ディスクの空き容量が足りません。空きを作ってからやり直してください。"
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return "保存先のフォルダがありません。フォルダを確認してください。"
-    if exc.errno == errno.EROFS:
-        return "保存先が読み取り専用です。別のフォルダを指定してください。"
-    return f"保存できませんでした（{exc.strerror or exc}）。"
+__all__ = ["atomic_path", "atomic_write"]
 
 
 @contextmanager

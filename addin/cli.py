@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import ReformError
+from addin import __version__
+from addin.errors import ReformError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def _year_option(required: bool = False):
 
 
 def _resolve_year(plan, year: str | None) -> int:
-    from .fiscal import FiscalYearError, parse_fiscal_year
+    from addin.fiscal import FiscalYearError, parse_fiscal_year
 
     if year is None:
         if plan.settings.report_year is None:
@@ -67,13 +67,13 @@ def _resolve_year(plan, year: str | None) -> int:
 
 def _log_beside(folder: Path) -> None:
     """Details of any failure (tracebacks) go to reform.log in the output folder, never to the screen."""
-    from .log import setup_log
+    from addin.log import setup_log
 
     setup_log(folder)
 
 
 def _load_plan(path: str):
-    from .plan_reader import read_plan
+    from addin.plan.reader import read_plan
 
     return read_plan(path)
 
@@ -91,7 +91,7 @@ def demo(out: str) -> None:
 
     Example: reform demo --out demo-out
     """
-    from .demo import run_demo
+    from addin.jobs.demo import run_demo
 
     _log_beside(Path(out))
     for path in run_demo(Path(out)):
@@ -105,8 +105,8 @@ def sample_plan(path: str) -> None:
 
     Example: reform sample-plan plan.xlsx
     """
-    from .default_plan import default_plan
-    from .plan_writer import write_plan
+    from addin.plan.default import default_plan
+    from addin.plan.writer import write_plan
 
     click.echo(str(write_plan(default_plan(), path)))
 
@@ -120,7 +120,7 @@ def generate(plan: str, year: str | None, out: str) -> None:
 
     Example: reform generate plan.xlsx --year R8 --out 様式
     """
-    from .generate import generate_workbooks
+    from addin.forms.generate import generate_workbooks
 
     _log_beside(Path(out))
     loaded = _load_plan(plan)
@@ -137,7 +137,7 @@ def gantt(plan: str, out: str, year: str | None) -> None:
 
     Example: reform gantt plan.xlsx --out 工程表.xlsx --year R8
     """
-    from .gantt import write_gantt
+    from addin.reports.gantt import write_gantt
 
     loaded = _load_plan(plan)
     chosen = _resolve_year(loaded, year) if (year or loaded.settings.report_year) else None
@@ -157,22 +157,17 @@ def validate(plan: str, inputs: tuple[str, ...], year: str | None, json_path: st
 
     Example: reform validate plan.xlsx 提出/ --year R8 --json 検証.json --report 検証結果.xlsx
     """
-    from .jsonio import write_json
-    from .validate import validate_inputs
-    from .validation_report import write_return_lists, write_validation_report
+    from addin.jobs.validate import validate_and_report
 
     outputs = [Path(p).parent for p in (json_path, report) if p] + ([Path(return_dir)] if return_dir else [])
     if outputs:
         _log_beside(outputs[0])
     loaded = _load_plan(plan)
-    run = validate_inputs(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year))
-    if json_path:
-        write_json(run.to_json(), json_path)
-    if report:
-        write_validation_report(run, loaded, Path(report))
-    if return_dir:
-        for path in write_return_lists(run, loaded, Path(return_dir)):
-            click.echo(str(path))
+    result = validate_and_report(loaded, inputs, _resolve_year(loaded, year), json_path=json_path, report=report,
+                                 return_dir=return_dir)
+    for path in result.return_lists:
+        click.echo(str(path))
+    run = result.run
     _echo_summary(run)
     if not run.files:
         click.echo("エラー: 検証できる .xlsx ファイルがありません。", err=True)
@@ -198,8 +193,8 @@ def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, 
 
     Example: reform consolidate plan.xlsx 提出/ --year R8 --out 集約.xlsx --json 集約.json
     """
-    from .consolidate import consolidate as run_consolidation
-    from .jsonio import write_json
+    from addin.jobs.consolidate import consolidate as run_consolidation
+    from addin.jsonio import write_json
 
     _log_beside(Path(out).parent)
     loaded = _load_plan(plan)
@@ -221,7 +216,7 @@ def export_finance(report: str, out: str, csv_dir: str | None) -> None:
 
     Example: reform export-finance 集約.xlsx --out 財政課.xlsx --csv 財政課CSV
     """
-    from .finance import export_finance as run_export
+    from addin.reports.finance import export_finance as run_export
 
     for path in run_export(Path(report), Path(out), Path(csv_dir) if csv_dir else None):
         click.echo(str(path))
@@ -234,7 +229,7 @@ def build_addin(out: str) -> None:
 
     Example: reform build-addin --out workbooks/reform.xlam
     """
-    from .xlam.build import build_addin as build
+    from addin.xlam.build import build_addin as build
 
     click.echo(str(build(Path(out))))
 
@@ -249,7 +244,7 @@ def bench(departments: int, out: str) -> None:
 
     Example: reform bench --departments 1000
     """
-    from .bench import run_bench
+    from addin.devtools.bench import run_bench
 
     click.echo(run_bench(departments, Path(out)))
 

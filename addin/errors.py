@@ -1,7 +1,7 @@
 """The exception tree: for jobs that cannot be done at all.
 
 Problems *in* the data (a wrong cell in a department workbook) are values,
-:class:`addin.issues.Issue`; exceptions are only for "cannot do the job"::
+:class:`addin.validation.issues.Issue`; exceptions are only for "cannot do the job"::
 
     ReformError                 base of everything the tool raises on purpose
     ├── PlanError               the plan workbook is missing or broken (carries problems)
@@ -14,9 +14,10 @@ show ``str(exc)`` and never a traceback.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
-__all__ = ["ReformError", "PlanError", "PlanProblem", "UnreadableWorkbook", "OutputError"]
+__all__ = ["ReformError", "PlanError", "PlanProblem", "UnreadableWorkbook", "OutputError", "explain_os_error"]
 
 
 class ReformError(Exception):
@@ -73,3 +74,16 @@ class OutputError(ReformError):
 
     def __reduce__(self):
         return (type(self), (self.path, self.reason))
+
+
+def explain_os_error(exc: OSError) -> str:
+    """A Japanese reason, with what to do, for a failed write."""
+    if isinstance(exc, PermissionError):
+        return "ファイルが Excel などで開かれているか、書き込み権限がありません。ファイルを閉じてからやり直してください。"
+    if exc.errno == errno.ENOSPC:
+        return "ディスクの空き容量が足りません。空きを作ってからやり直してください。"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "保存先のフォルダがありません。フォルダを確認してください。"
+    if exc.errno == errno.EROFS:
+        return "保存先が読み取り専用です。別のフォルダを指定してください。"
+    return f"保存できませんでした（{exc.strerror or exc}）。"

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from .atomic import atomic_path
+from addin.atomic import atomic_path
 
 __all__ = ["write_json"]
 

@@ -11,8 +11,7 @@ import logging
 import os
 from pathlib import Path
 
-from .atomic import explain_os_error
-from .errors import OutputError
+from addin.errors import OutputError, explain_os_error
 
 __all__ = ["LOG_NAME", "setup_log"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from addin.default_plan import default_plan
-from addin.plan_writer import write_plan
+from addin.plan.default import default_plan
+from addin.plan.writer import write_plan
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from addin.plan import Bar, Item, Kpi, Plan, Settings
-from addin.submission import EntryRow, KpiRow, Submission
+from addin.plan.model import Bar, Item, Kpi, Plan, Settings
+from addin.validation.submission import EntryRow, KpiRow, Submission
 
 
 def small_plan(start: int = 2026, end: int = 2030, name: str = "テスト市行財政改革実施計画",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from addin import template as T
 from addin.fiscal import format_fiscal_year
-from addin.tables import find_table
+from addin.forms import layout as T
+from addin.xlsx.tables import find_table
 
 
 def build_department_workbook(plan, department: str, year: int) -> Workbook:

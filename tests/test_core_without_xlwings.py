@@ -14,8 +14,8 @@ def test_core_imports_without_xlwings(tmp_path):
         "for m in pkgutil.walk_packages(addin.__path__, 'addin.'):\n"
         "    if not m.name.startswith('addin.excel') and m.name != 'addin.__main__':\n"
         "        importlib.import_module(m.name)\n"
-        "from addin.default_plan import default_plan\n"
-        "from addin.plan_writer import write_plan\n"
+        "from addin.plan.default import default_plan\n"
+        "from addin.plan.writer import write_plan\n"
         f"write_plan(default_plan(), r'{tmp_path / 'p.xlsx'}')\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

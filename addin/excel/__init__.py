@@ -3,6 +3,6 @@
 The only package that uses xlwings, and only inside the functions Excel calls.
 """
 
-from .dispatch import BUTTONS, dispatch
+from addin.excel.dispatch import BUTTONS, dispatch
 
 __all__ = ["dispatch", "BUTTONS"]

@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ..errors import ReformError
-from ..fiscal import format_fiscal_year
-from ..issues import ERROR
-from .book import ExcelBook, caller_book
+from addin.errors import ReformError
+from addin.excel.book import ExcelBook, caller_book
+from addin.fiscal import format_fiscal_year
+from addin.validation.issues import ERROR
 
 __all__ = ["dispatch", "BUTTONS", "RESULT_SHEET", "CHECK_SHEET"]
 
@@ -58,13 +58,13 @@ def _folder(base: Path, value: str | None, default: str) -> Path:
 
 
 def _context(book: ExcelBook, tmp: Path) -> Context:
-    from ..plan_reader import read_plan
+    from addin.plan.reader import read_plan
 
     plan = read_plan(_saved_copy(book, tmp))
     settings = plan.settings
     if settings.report_year is None:
         raise ReformError("設定シートの「報告年度」が空欄です。R8 のように入力してから、もう一度押してください。")
-    from ..log import setup_log
+    from addin.log import setup_log
 
     base = book.path.parent
     year = format_fiscal_year(settings.report_year)
@@ -91,7 +91,7 @@ def _summary_lines(run) -> list[tuple[str, object]]:
 
 
 def _generate(ctx: Context) -> str:
-    from ..generate import generate_workbooks
+    from addin.forms.generate import generate_workbooks
 
     out = ctx.output_dir / f"様式_{ctx.year_label}"
     paths = generate_workbooks(ctx.plan, ctx.year, out)
@@ -100,21 +100,21 @@ def _generate(ctx: Context) -> str:
 
 
 def _validate(ctx: Context) -> str:
-    from ..validate import validate_inputs
-    from ..validation_report import write_return_lists, write_validation_report
+    from addin.jobs.validate import validate_and_report
 
-    run = validate_inputs(ctx.plan, [ctx.submit_dir], ctx.year)
-    report = write_validation_report(run, ctx.plan, ctx.output_dir / f"検証結果_{ctx.year_label}.xlsx")
-    returns = write_return_lists(run, ctx.plan, ctx.output_dir / f"差戻し_{ctx.year_label}")
+    result = validate_and_report(ctx.plan, [ctx.submit_dir], ctx.year,
+                                 report=ctx.output_dir / f"検証結果_{ctx.year_label}.xlsx",
+                                 return_dir=ctx.output_dir / f"差戻し_{ctx.year_label}")
+    run, report = result.run, result.report_path
     _record(ctx.book, "検証", [("提出フォルダ", ctx.submit_dir), ("検証結果", report), *_summary_lines(run),
-                               ("差戻しリスト", len(returns))])
+                               ("差戻しリスト", len(result.return_lists))])
     s = run.summary()
     return (f"{s['files']} 件を検証しました。正常 {s['ok']} 件、要修正 {s['invalid']} 件、読めない {s['unreadable']} 件。\n"
             f"検証結果: {report}")
 
 
 def _consolidate(ctx: Context) -> str:
-    from ..consolidate import consolidate
+    from addin.jobs.consolidate import consolidate
 
     result = consolidate(ctx.plan, [ctx.submit_dir], ctx.year, ctx.output_dir / f"集約_{ctx.year_label}.xlsx")
     _record(ctx.book, "集約", [("集約結果", result.report_path), *_summary_lines(result.run)])
@@ -122,7 +122,7 @@ def _consolidate(ctx: Context) -> str:
 
 
 def _gantt(ctx: Context) -> str:
-    from ..gantt import write_gantt
+    from addin.reports.gantt import write_gantt
 
     path = write_gantt(ctx.plan, ctx.output_dir / f"工程表_{ctx.year_label}.xlsx", ctx.year)
     _record(ctx.book, "工程表", [("出力先", path)])
@@ -130,7 +130,7 @@ def _gantt(ctx: Context) -> str:
 
 
 def _finance(ctx: Context) -> str:
-    from ..finance import export_finance
+    from addin.reports.finance import export_finance
 
     report = ctx.output_dir / f"集約_{ctx.year_label}.xlsx"
     if not report.exists():
@@ -142,7 +142,7 @@ def _finance(ctx: Context) -> str:
 
 def _check(book: ExcelBook, tmp: Path) -> str:
     """入力チェック: validate the open department workbook and mark its bad cells."""
-    from ..validate import check_workbook
+    from addin.validation.validate import check_workbook
 
     issues = check_workbook(_saved_copy(book, tmp))
     previous = book.sheet_rows(CHECK_SHEET) or []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .sources import sync_package_macros
+from addin.xlam.sources import sync_package_macros
 
 if __name__ == "__main__":
     for copied in sync_package_macros():

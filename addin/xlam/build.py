@@ -6,10 +6,10 @@ from pathlib import Path
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
 
-from ..atomic import atomic_path
-from .package import SHEET_CODE_NAME, WORKBOOK_CODE_NAME, package_parts, write_xlam
-from .sources import RIBBON_FILE, AddinBuildError, VbaModule, find_macros_dir, read_modules
-from .vbaproject import document_module, vba_project_bin
+from addin.atomic import atomic_path
+from addin.xlam.package import SHEET_CODE_NAME, WORKBOOK_CODE_NAME, package_parts, write_xlam
+from addin.xlam.sources import RIBBON_FILE, AddinBuildError, VbaModule, find_macros_dir, read_modules
+from addin.xlam.vbaproject import document_module, vba_project_bin
 
 __all__ = ["DEFAULT_OUT", "PROJECT_NAME", "build_addin", "project_modules"]
 

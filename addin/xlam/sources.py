@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ReformError
+from addin.errors import ReformError
 
 __all__ = [
     "AddinBuildError",

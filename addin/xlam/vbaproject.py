@@ -11,9 +11,9 @@ import struct
 import uuid
 from dataclasses import dataclass
 
-from .cfb import write_compound_file
-from .ovba import compress
-from .sources import VbaModule
+from addin.xlam.cfb import write_compound_file
+from addin.xlam.ovba import compress
+from addin.xlam.sources import VbaModule
 
 __all__ = ["VbaProjectFiles", "document_module", "encrypt_project_data", "decrypt_project_data", "vba_project_bin"]
 

@@ -1,0 +1,177 @@
+"""The history database: every consolidated submission, so the next year shows the trend (推移).
+
+A single SQLite file (stdlib ``sqlite3``, no server), default ``reform.db``
+beside the report. The tool creates and migrates the schema itself:
+``PRAGMA user_version`` is the schema version and :data:`MIGRATIONS` the list
+of steps from each version to the next.
+
+Rows are scoped by plan name (one database may serve several plans) and
+fiscal year; storing a year again replaces that year's rows in one
+transaction, so re-consolidating after a department resubmits is safe.
+
+Schema (version 1)::
+
+    submissions(id, plan, year, department, path, sha256, modified, consolidated_at, fingerprint)
+    entries(submission_id → submissions, item_id, status, grade, progress, effect, next_steps)
+    kpi_actuals(submission_id → submissions, item_id, kpi_name, actual, note)
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from addin.errors import OutputError
+from addin.validation.submission import Submission
+
+__all__ = ["History", "MIGRATIONS", "SCHEMA_VERSION"]
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1
+    """
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY,
+        plan TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        department TEXT NOT NULL,
+        path TEXT,
+        sha256 TEXT,
+        modified TEXT,
+        consolidated_at TEXT NOT NULL,
+        fingerprint TEXT
+    );
+    CREATE INDEX submissions_plan_year ON submissions(plan, year);
+    CREATE TABLE entries (
+        submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        status TEXT,
+        grade TEXT,
+        progress TEXT,
+        effect REAL,
+        next_steps TEXT
+    );
+    CREATE INDEX entries_submission ON entries(submission_id);
+    CREATE TABLE kpi_actuals (
+        submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        kpi_name TEXT NOT NULL,
+        actual REAL,
+        note TEXT
+    );
+    CREATE INDEX kpi_actuals_submission ON kpi_actuals(submission_id);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _iso(timestamp: float | None) -> str | None:
+    return datetime.fromtimestamp(timestamp).isoformat(timespec="seconds") if timestamp is not None else None
+
+
+class History:
+    """The history database; use as a context manager (``with History(path) as h:``)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(self.path, f"履歴データベースを開けません（{exc}）。保存先を確認してください。") from exc
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise OutputError(self.path, f"履歴データベースが壊れているか、別の形式です（{exc}）。"
+                                         "--db で別のファイルを指定してください。") from exc
+        except OutputError:
+            self.conn.close()
+            raise
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Bring the schema up to :data:`SCHEMA_VERSION`, one step per transaction."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise OutputError(self.path, "この履歴データベースは新しい版のツールで作られています。ツールを更新してください。")
+        for step in range(current, SCHEMA_VERSION):
+            self.conn.executescript(f"BEGIN; {MIGRATIONS[step]}; PRAGMA user_version = {step + 1}; COMMIT;")
+
+    def store(self, plan: str, fingerprint: str | None, year: int, submissions: Iterable[Submission],
+              now: datetime | None = None) -> int:
+        """Replace ``year``'s rows of ``plan`` with ``submissions`` in one transaction; returns how many were stored."""
+        stamp = (now or datetime.now()).isoformat(timespec="seconds")
+        count = 0
+        try:
+            with self.conn:
+                self.conn.execute("DELETE FROM submissions WHERE plan = ? AND year = ?", (plan, year))
+                for sub in submissions:
+                    cur = self.conn.execute(
+                        "INSERT INTO submissions (plan, year, department, path, sha256, modified, consolidated_at, fingerprint)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (plan, year, sub.department, str(sub.path), sub.sha256, _iso(sub.modified), stamp, fingerprint))
+                    sid = cur.lastrowid
+                    self.conn.executemany(
+                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(sid, e.item_id, e.status, e.grade, e.progress, e.effect, e.next_steps) for e in sub.entries])
+                    self.conn.executemany(
+                        "INSERT INTO kpi_actuals VALUES (?, ?, ?, ?, ?)",
+                        [(sid, k.item_id, k.name, k.actual, k.note) for k in sub.kpis])
+                    count += 1
+        except sqlite3.Error as exc:
+            raise OutputError(self.path, f"履歴データベースに書き込めません（{exc}）。") from exc
+        return count
+
+    def years(self, plan: str) -> list[int]:
+        """Fiscal years stored for ``plan``."""
+        rows = self.conn.execute("SELECT DISTINCT year FROM submissions WHERE plan = ? ORDER BY year", (plan,))
+        return [r[0] for r in rows]
+
+    def previous_year(self, plan: str, year: int) -> int | None:
+        """The latest stored year before ``year``."""
+        earlier = [y for y in self.years(plan) if y < year]
+        return earlier[-1] if earlier else None
+
+    def kpi_actuals(self, plan: str) -> dict[tuple[str, str], dict[int, float | None]]:
+        """{(項目ID, 指標名): {year: actual}} over every stored year."""
+        result: dict[tuple[str, str], dict[int, float | None]] = {}
+        rows = self.conn.execute(
+            "SELECT k.item_id, k.kpi_name, s.year, k.actual FROM kpi_actuals k JOIN submissions s ON s.id = k.submission_id"
+            " WHERE s.plan = ? ORDER BY s.year", (plan,))
+        for item_id, name, year, actual in rows:
+            value = actual
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            result.setdefault((item_id, name), {})[year] = value
+        return result
+
+    def statuses(self, plan: str, year: int) -> dict[tuple[str, str], str]:
+        """{(項目ID, 課): 取組状況} stored for ``year``."""
+        rows = self.conn.execute(
+            "SELECT e.item_id, s.department, e.status FROM entries e JOIN submissions s ON s.id = e.submission_id"
+            " WHERE s.plan = ? AND s.year = ?", (plan, year))
+        return {(item_id, dept): status for item_id, dept, status in rows if status}
+
+    def submissions(self, plan: str, year: int) -> list[dict]:
+        """The stored submissions of ``year`` (department, path, sha256, modified, consolidated_at)."""
+        rows = self.conn.execute(
+            "SELECT department, path, sha256, modified, consolidated_at FROM submissions WHERE plan = ? AND year = ?"
+            " ORDER BY id", (plan, year))
+        keys = ("department", "path", "sha256", "modified", "consolidated_at")
+        return [dict(zip(keys, r)) for r in rows]

@@ -1,0 +1,297 @@
+"""Consolidation: the valid submissions of one fiscal year turned into one summary per item.
+
+The computation works on records only (no Excel): :func:`summarize` takes the
+plan, the valid :class:`~addin.validation.submission.Submission` records, the
+history of earlier years and the secretariat's overrides, and returns a
+:class:`Consolidation`. The whole job of ``reform consolidate`` (validate,
+summarize, write the report, store the history) is :mod:`addin.jobs.consolidate`.
+
+Decisions (see also SPEC "Consolidation"):
+
+- Item grade: the worst self-grade among the departments that submitted
+  (C < B < A); ``-`` only when every submitted grade is ``-``; None when none
+  submitted. ``-`` beside a letter is ignored (the letter decides).
+- 事務局評価, where set, is the item's grade in every summary.
+- Grade totals count items by their final grade; items with no grade (no
+  department submitted) are not counted in ``totals.grades`` and are shown
+  as 未提出 in 評価集計.
+- Effect total: the sum of the item effects that are known (0 when none).
+- Hints (確認事項) never change a grade; they point the secretariat at a
+  self-grade that disagrees with the KPIs, and at 取組状況 copied unchanged
+  from last year.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from addin.fiscal import format_fiscal_year
+from addin.plan.model import RATIO, Item, Kpi, Plan
+from addin.validation.submission import Submission
+
+__all__ = [
+    "Override", "KpiResult", "ItemResult", "Consolidation",
+    "worst_grade", "achievement", "direction", "summarize", "GRADE_KEYS",
+    "IMPROVED", "WORSENED", "UNCHANGED",
+]
+
+log = logging.getLogger(__name__)
+
+GRADE_KEYS = ("A", "B", "C", "-")
+_GRADE_RANK = {"A": 3, "B": 2, "C": 1}  # lower is worse
+IMPROVED, WORSENED, UNCHANGED = "改善", "悪化", "横ばい"
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Override:
+    """What the secretariat typed in 取組状況一覧 of the previous report: 事務局評価 and 事務局コメント."""
+
+    grade: str | None = None
+    comment: str | None = None
+
+
+@dataclass
+class KpiResult:
+    """One KPI of an item this year, with its history (推移)."""
+
+    kpi: Kpi
+    department: str | None
+    actual: float | None
+    achievement: float | None
+    history: dict[int, float | None]  # fiscal year -> actual, this year included
+    previous_year: int | None = None
+    previous: float | None = None
+    direction: str | None = None  # 改善 / 悪化 / 横ばい against the previous year
+    note: str | None = None
+
+    @property
+    def previous_achievement(self) -> float | None:
+        return achievement(self.kpi, self.previous)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.kpi.name, "unit": self.kpi.unit, "baseline": self.kpi.baseline, "target": self.kpi.target,
+            "actual": self.actual, "achievement": self.achievement,
+            "history": {format_fiscal_year(y): v for y, v in sorted(self.history.items())},
+        }
+
+
+@dataclass
+class ItemResult:
+    """One reform item after consolidation."""
+
+    item: Item
+    grades: dict[str, str | None] = field(default_factory=dict)
+    status: dict[str, str | None] = field(default_factory=dict)
+    progress: dict[str, str | None] = field(default_factory=dict)
+    next_steps: dict[str, str | None] = field(default_factory=dict)
+    effects: dict[str, float | None] = field(default_factory=dict)
+    kpis: list[KpiResult] = field(default_factory=list)
+    override: Override = field(default_factory=Override)
+    hints: list[str] = field(default_factory=list)
+    copied: list[str] = field(default_factory=list)  # departments whose 取組状況 equals last year's
+
+    @property
+    def self_grade(self) -> str | None:
+        """The grade from the departments' self-evaluations (worst wins)."""
+        return worst_grade(self.grades.values())
+
+    @property
+    def grade(self) -> str | None:
+        """The item's grade in every summary: 事務局評価 where set, else the self-grade."""
+        return self.override.grade or self.self_grade
+
+    @property
+    def effect(self) -> float | None:
+        """Sum of the departments' 効果額 (千円); None when nobody reported one."""
+        known = [v for v in self.effects.values() if v is not None]
+        return _number(sum(known)) if known else None
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.grades)
+
+    def to_json(self, plan: Plan) -> dict:
+        item = self.item
+        return {
+            "item_id": item.item_id, "pillar": item.pillar, "area": item.area, "name": item.name,
+            "departments": list(item.departments), "grades": dict(self.grades), "grade": self.grade,
+            "status": dict(self.status), "progress": dict(self.progress),
+            "effect_thousand_yen": self.effect, "kpis": [k.to_json() for k in self.kpis],
+            "schedule": [{"label": b.label, "start": format_fiscal_year(b.start), "end": format_fiscal_year(b.end)}
+                         for b in plan.bars_for(item)],
+        }
+
+
+@dataclass
+class Consolidation:
+    """The consolidated year: one :class:`ItemResult` per plan item, and who submitted."""
+
+    plan: Plan
+    year: int
+    items: list[ItemResult]
+    submitted: list[str]
+    missing: list[str]
+    rejected: list[str]
+    submissions: list[Submission] = field(default_factory=list)
+
+    @property
+    def history_years(self) -> list[int]:
+        """Every plan year with a KPI actual in the history or in this run (this year always)."""
+        years = {self.year}
+        for item in self.items:
+            for k in item.kpis:
+                years.update(y for y, v in k.history.items() if v is not None)
+        return sorted(y for y in years if y in self.plan.years or y == self.year)
+
+    def grade_counts(self, items: Iterable[ItemResult] | None = None) -> dict[str, int]:
+        """A/B/C/- counts over ``items`` (default all); items without a grade are not counted."""
+        counts = {key: 0 for key in GRADE_KEYS}
+        for item in self.items if items is None else items:
+            if item.grade in counts:
+                counts[item.grade] += 1
+        return counts
+
+    @property
+    def effect_total(self) -> float:
+        """Sum of the known item effects, in 千円."""
+        return _number(sum(i.effect for i in self.items if i.effect is not None))
+
+    def to_json(self) -> dict:
+        """The ``--json`` shape of SPEC, "Consolidation"."""
+        return {
+            "year": format_fiscal_year(self.year),
+            "items": [i.to_json(self.plan) for i in self.items],
+            "totals": {"grades": self.grade_counts(), "effect_thousand_yen": self.effect_total},
+            "submitted": list(self.submitted), "missing": list(self.missing), "rejected": list(self.rejected),
+        }
+
+
+def _number(value: float) -> float | int:
+    """Whole numbers as int (JSON 1234, not 1234.0); others rounded against float noise."""
+    value = round(float(value), 6)
+    return int(value) if value.is_integer() else value
+
+
+def worst_grade(grades: Iterable[str | None]) -> str | None:
+    """C below B below A; ``-`` only when every grade given is ``-``; None when none given."""
+    given = [g for g in grades if g is not None]
+    letters = [g for g in given if g in _GRADE_RANK]
+    if letters:
+        return min(letters, key=_GRADE_RANK.__getitem__)
+    return "-" if given else None
+
+
+def achievement(kpi: Kpi, actual: float | None) -> float | None:
+    """達成率 as a fraction: 改善 = (実績−基準)/(目標−基準); 比率 = 実績/目標 (目標/実績 when lower is better)."""
+    if actual is None or kpi.baseline is None or kpi.target is None:
+        return None
+    if kpi.method == RATIO:
+        numerator, denominator = (kpi.target, actual) if kpi.lower_is_better else (actual, kpi.target)
+    else:
+        numerator, denominator = actual - kpi.baseline, kpi.target - kpi.baseline
+    if denominator == 0:
+        return None
+    return round(numerator / denominator, 6)
+
+
+def direction(kpi: Kpi, previous: float | None, current: float | None) -> str | None:
+    """改善 / 悪化 / 横ばい of ``current`` against ``previous``, the KPI's better direction taken into account."""
+    if previous is None or current is None:
+        return None
+    if current == previous:
+        return UNCHANGED
+    better = current < previous if kpi.lower_is_better else current > previous
+    return IMPROVED if better else WORSENED
+
+
+def _same_text(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return _SPACES.sub("", a) == _SPACES.sub("", b)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "－"
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+
+
+def _kpi_hints(result: ItemResult) -> list[str]:
+    """A self-grade that the KPIs contradict, said plainly; the grade itself is left alone."""
+    hints: list[str] = []
+    lead = result.item.lead
+    grade = result.grades.get(lead) if lead else None
+    measured = [k for k in result.kpis if k.achievement is not None]
+    if grade == "A":
+        for k in measured:
+            if k.achievement < 0:
+                hints.append(f"自己評価はAですが、KPI「{k.kpi.name}」の実績（{_fmt(k.actual)}{k.kpi.unit}）が基準値"
+                             f"（{_fmt(k.kpi.baseline)}{k.kpi.unit}）より悪化しています。評価を確認してください。")
+            elif k.direction == WORSENED:
+                hints.append(f"自己評価はAですが、KPI「{k.kpi.name}」が前年度より悪化しています"
+                             f"（{format_fiscal_year(k.previous_year)} {_fmt(k.previous)} → "
+                             f"{_fmt(k.actual)}{k.kpi.unit}）。評価を確認してください。")
+    if grade == "C" and measured and all(k.achievement >= 1 for k in measured):
+        hints.append("自己評価はCですが、KPIはすべて目標値を達成しています。評価を確認してください。")
+    for dept, grade in result.grades.items():
+        if grade == "A" and result.progress.get(dept) == "遅れ":
+            hints.append(f"【{dept}】進捗が「遅れ」ですが自己評価はAです。評価を確認してください。")
+    return hints
+
+
+def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: Iterable[str] = (),
+              kpi_history: Mapping[tuple[str, str], Mapping[int, float | None]] | None = None,
+              previous_status: Mapping[tuple[str, str], str] | None = None, previous_year: int | None = None,
+              overrides: Mapping[str, Override] | None = None) -> Consolidation:
+    """Consolidate the valid submissions of ``year``: grades, effects, KPIs, history, hints.
+
+    ``kpi_history`` maps (項目ID, 指標名) to {year: actual} of other years;
+    ``previous_status`` maps (項目ID, 課) to last year's 取組状況 (``previous_year``);
+    ``overrides`` maps 項目ID to the secretariat's 事務局評価 / 事務局コメント.
+    """
+    kpi_history = kpi_history or {}
+    previous_status = previous_status or {}
+    overrides = overrides or {}
+    by_department = {s.department: s for s in submissions}
+    results: list[ItemResult] = []
+    for item in plan.items:
+        result = ItemResult(item, override=overrides.get(item.item_id, Override()))
+        for dept in item.departments:
+            sub = by_department.get(dept)
+            if sub is None:
+                continue
+            entry = next((e for e in sub.entries if e.item_id == item.item_id), None)
+            if entry is None:
+                continue
+            result.grades[dept] = entry.grade
+            result.status[dept] = entry.status
+            result.progress[dept] = entry.progress
+            result.next_steps[dept] = entry.next_steps
+            result.effects[dept] = entry.effect
+            if _same_text(entry.status, previous_status.get((item.item_id, dept))):
+                result.copied.append(dept)
+        lead_sub = by_department.get(item.lead) if item.lead else None
+        for kpi in plan.kpis_by_item.get(item.item_id, []):
+            row = None
+            if lead_sub is not None:
+                row = next((k for k in lead_sub.kpis if k.item_id == kpi.item_id and k.name == kpi.name), None)
+            actual = row.actual if row is not None else None
+            history = {y: v for y, v in kpi_history.get(kpi.key, {}).items() if y != year and y in plan.years}
+            history[year] = actual
+            earlier = [(y, v) for y, v in sorted(history.items()) if y < year and v is not None]
+            prev_year, prev = earlier[-1] if earlier else (None, None)
+            result.kpis.append(KpiResult(kpi, item.lead, actual, achievement(kpi, actual), history, prev_year, prev,
+                                         direction(kpi, prev, actual), row.note if row is not None else None))
+        result.hints.extend(_kpi_hints(result))
+        label = format_fiscal_year(previous_year) if previous_year else "前年度"
+        for dept in result.copied:
+            result.hints.append(f"【{dept}】取組状況が{label}と同じ文章です。今年度の実績が書かれているか確認してください。")
+        results.append(result)
+    submitted = [d for d in plan.departments if d in by_department]
+    missing = [d for d in plan.departments if d not in by_department]
+    return Consolidation(plan, year, results, submitted, missing, list(rejected), list(submissions))

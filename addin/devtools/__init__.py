@@ -1,0 +1,1 @@
+"""Developer tools shipped for `reform bench`; nothing in the product imports them."""

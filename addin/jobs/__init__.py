@@ -1,0 +1,1 @@
+"""The whole jobs the command line and the ribbon share: validate and write, consolidate, the demo."""

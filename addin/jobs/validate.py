@@ -1,0 +1,45 @@
+"""The job of ``reform validate`` and of the 検証 button: validate a batch, then write what was asked for."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from addin.jsonio import write_json
+from addin.plan.model import Plan
+from addin.reports.validation import write_return_lists, write_validation_report
+from addin.validation.submission import ValidationRun
+from addin.validation.validate import validate_inputs
+
+__all__ = ["ValidationResult", "validate_and_report"]
+
+
+@dataclass
+class ValidationResult:
+    """What a validation job did: the run and every file it wrote."""
+
+    run: ValidationRun
+    json_path: Path | None = None
+    report_path: Path | None = None
+    return_lists: list[Path] = field(default_factory=list)
+
+    @property
+    def written(self) -> list[Path]:
+        return [p for p in (self.json_path, self.report_path) if p is not None] + self.return_lists
+
+
+def validate_and_report(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, *,
+                        json_path: str | os.PathLike | None = None, report: str | os.PathLike | None = None,
+                        return_dir: str | os.PathLike | None = None) -> ValidationResult:
+    """Validate ``inputs`` for ``year``; write the JSON, the 検証結果 workbook and the 差戻し lists asked for."""
+    run = validate_inputs(plan, [Path(p) for p in inputs], year)
+    result = ValidationResult(run)
+    if json_path:
+        result.json_path = write_json(run.to_json(), json_path)
+    if report:
+        result.report_path = write_validation_report(run, plan, Path(report))
+    if return_dir:
+        result.return_lists = write_return_lists(run, plan, Path(return_dir))
+    return result

@@ -1,0 +1,1 @@
+"""The plan: its model, the plan workbook layout, reader and writer, and the embedded default plan."""

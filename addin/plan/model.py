@@ -1,0 +1,236 @@
+"""The plan model: settings, reform items, KPIs and schedule bars.
+
+One model, used by every command. Built by :mod:`addin.plan.reader` from a
+plan workbook or by :mod:`addin.plan.default` from the embedded data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from addin.fiscal import fiscal_years, format_fiscal_year
+
+__all__ = ["Settings", "Item", "Kpi", "Bar", "Plan", "split_departments", "NON_DEPARTMENTS"]
+
+# Shown in 実施担当 but never given a workbook: "the other departments concerned".
+NON_DEPARTMENTS = frozenset({"関係課", "関係各課"})
+_DEPARTMENT_SEPARATORS = re.compile(r"[\s\u3000、・,，]+")
+
+IMPROVEMENT = "改善"
+RATIO = "比率"
+KPI_METHODS = (IMPROVEMENT, RATIO)
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def split_departments(text: object) -> tuple[str, ...]:
+    """Split a 実施担当 cell into department names, keeping their order."""
+    if text is None:
+        return ()
+    names = [part.strip() for part in _DEPARTMENT_SEPARATORS.split(str(text))]
+    seen: dict[str, None] = {}
+    for name in names:
+        if name:
+            seen.setdefault(name, None)
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The 設定 sheet."""
+
+    plan_name: str
+    municipality: str
+    start_year: int
+    end_year: int
+    report_year: int | None = None
+    submit_folder: str | None = None
+    output_folder: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One numbered reform item (改革項目)."""
+
+    item_id: str
+    pillar: str
+    area: str
+    number: str
+    name: str
+    continuing: bool = False
+    content: str = ""
+    actions: str = ""
+    in_charge: tuple[str, ...] = ()  # as written, 関係課 included
+    row: int | None = None  # row in the plan workbook, for messages
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The departments that get a workbook, lead first."""
+        return tuple(d for d in self.in_charge if d not in NON_DEPARTMENTS)
+
+    @property
+    def lead(self) -> str | None:
+        """The first listed department: it reports the item's KPIs."""
+        return self.departments[0] if self.departments else None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI (重要業績評価指標) of an item."""
+
+    item_id: str
+    name: str
+    unit: str
+    baseline_year: int
+    baseline: float | None
+    target_year: int
+    target: float | None
+    method: str = IMPROVEMENT
+    row: int | None = None
+
+    @property
+    def lower_is_better(self) -> bool:
+        """A target below the baseline means the KPI should go down (85人⇒40人)."""
+        return self.baseline is not None and self.target is not None and self.target < self.baseline
+
+    @property
+    def is_percent(self) -> bool:
+        """Percent KPIs accept 26, 26% and a percent-formatted 0.26 alike."""
+        return self.unit.strip() in ("%", "％", "パーセント")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(項目ID, 指標名): what identifies a KPI across files and years."""
+        return (self.item_id, self.name)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the schedule (工程表)."""
+
+    item_id: str
+    label: str
+    start: int
+    end: int
+    row: int | None = None
+
+
+@dataclass
+class Plan:
+    """A whole plan; lookups are computed once."""
+
+    settings: Settings
+    items: list[Item]
+    kpis: list[Kpi] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    source: str | None = None
+
+    @property
+    def years(self) -> list[int]:
+        """The plan period, e.g. R8..R12, as Western start years."""
+        return fiscal_years(self.settings.start_year, self.settings.end_year)
+
+    @property
+    def period_label(self) -> str:
+        """``R8～R12``."""
+        return f"{format_fiscal_year(self.settings.start_year)}～{format_fiscal_year(self.settings.end_year)}"
+
+    @cached_property
+    def items_by_id(self) -> dict[str, Item]:
+        return {item.item_id: item for item in self.items}
+
+    def item(self, item_id: str) -> Item | None:
+        """The item with this 項目ID, or None."""
+        return self.items_by_id.get(item_id)
+
+    @cached_property
+    def departments(self) -> list[str]:
+        """Every department that gets a workbook, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for item in self.items:
+            for dept in item.departments:
+                seen.setdefault(dept, None)
+        return list(seen)
+
+    def compute_lookups(self) -> "Plan":
+        """Compute every lookup now: before worker processes start, so they inherit them instead of each redoing them."""
+        for name in ("items_by_id", "departments", "_department_set", "_items_by_department", "kpis_by_item",
+                     "kpis_by_key", "_kpis_by_lead", "bars_by_item", "fingerprint"):
+            getattr(self, name)
+        return self
+
+    def has_department(self, department: str | None) -> bool:
+        """Whether ``department`` gets a workbook (a set lookup: called once per file)."""
+        return department in self._department_set
+
+    @cached_property
+    def _department_set(self) -> frozenset[str]:
+        return frozenset(self.departments)
+
+    @cached_property
+    def kpis_by_key(self) -> dict[tuple[str, str], Kpi]:
+        """(項目ID, 指標名) → KPI."""
+        return {kpi.key: kpi for kpi in self.kpis}
+
+    @cached_property
+    def _items_by_department(self) -> dict[str, list[Item]]:
+        result: dict[str, list[Item]] = {d: [] for d in self.departments}
+        for item in self.items:
+            for dept in item.departments:
+                result[dept].append(item)
+        return result
+
+    def items_for(self, department: str) -> list[Item]:
+        """The items assigned to a department, in plan order."""
+        return self._items_by_department.get(department, [])
+
+    @cached_property
+    def kpis_by_item(self) -> dict[str, list[Kpi]]:
+        result: dict[str, list[Kpi]] = {}
+        for kpi in self.kpis:
+            result.setdefault(kpi.item_id, []).append(kpi)
+        return result
+
+    @cached_property
+    def _kpis_by_lead(self) -> dict[str, list[Kpi]]:
+        result: dict[str, list[Kpi]] = {}
+        for item in self.items:
+            if item.lead is not None:
+                result.setdefault(item.lead, []).extend(self.kpis_by_item.get(item.item_id, []))
+        return result
+
+    def kpis_led_by(self, department: str) -> list[Kpi]:
+        """The KPIs a department reports: those of the items it leads."""
+        return self._kpis_by_lead.get(department, [])
+
+    @cached_property
+    def bars_by_item(self) -> dict[str, list[Bar]]:
+        result: dict[str, list[Bar]] = {}
+        for bar in self.bars:
+            result.setdefault(bar.item_id, []).append(bar)
+        return result
+
+    def bars_for(self, item: Item) -> list[Bar]:
+        """An item's schedule bars; an item with none spans the whole period."""
+        bars = self.bars_by_item.get(item.item_id)
+        if bars:
+            return bars
+        return [Bar(item.item_id, item.name, self.settings.start_year, self.settings.end_year)]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A short hash of what a department workbook depends on (items, departments, KPIs)."""
+        content = {
+            "items": [[i.item_id, i.name, list(i.departments)] for i in self.items],
+            # Numbers as floats: 10 read from a workbook and 10.0 built in memory are the same plan.
+            "kpis": [[k.item_id, k.name, k.unit, _number(k.baseline), _number(k.target)] for k in self.kpis],
+            "period": [self.settings.start_year, self.settings.end_year],
+        }
+        raw = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(raw).hexdigest()[:16]

@@ -1,0 +1,234 @@
+"""Read a plan workbook into a :class:`~addin.plan.model.Plan`, or say exactly what is wrong."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from addin.errors import PlanError, PlanProblem, UnreadableWorkbook
+from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from addin.normalize import NotANumber, clean_text, fold_width, parse_number
+from addin.plan import layout as S
+from addin.plan.model import IMPROVEMENT, KPI_METHODS, Bar, Item, Kpi, Plan, Settings, split_departments
+from addin.xlsx.guard import open_calamine, reading  # the hardened opener: size, zip-bomb and XML checks
+from addin.xlsx.tables import Table, find_table, missing_headers
+
+__all__ = ["read_plan"]
+
+
+def _cell(value: object) -> object:
+    """calamine's value as openpyxl gives it: None for an empty cell, 3 rather than 3.0."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _sheet_rows(workbook, name: str) -> list[list[object]] | None:
+    if name not in workbook.sheet_names:
+        return None
+    return [[_cell(v) for v in row] for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+
+def _load(path: Path):
+    """Values only, with the fast reader: a plan of thousands of items is read in a fraction of a second."""
+    return open_calamine(path)
+
+
+class _Reader:
+    """Collects every problem of one plan workbook before giving up."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[PlanProblem] = []
+
+    def problem(self, sheet: str, cell: str | None, message: str) -> None:
+        self.problems.append(PlanProblem(sheet, cell, message))
+
+    def table(self, workbook, sheet: str, required: Sequence[str], optional: Sequence[str] = ()) -> Table | None:
+        rows = _sheet_rows(workbook, sheet)
+        if rows is None:
+            self.problem(sheet, None, f"シート「{sheet}」がありません。reform sample-plan で作った計画ワークブックを元にしてください。")
+            return None
+        table = find_table(rows, required, optional)
+        if table is None:
+            missing = "、".join(missing_headers(rows, required))
+            self.problem(sheet, None, f"見出し行に {missing} がありません。見出しは「{'」「'.join(required)}」としてください。")
+        return table
+
+    def year(self, sheet: str, cell: str, value: object, label: str) -> int | None:
+        try:
+            return parse_fiscal_year(value)
+        except FiscalYearError:
+            self.problem(sheet, cell, f"{label}「{value if value is not None else '（空欄）'}」を年度として読めません。R8、令和8年度、2026年度のように入力してください。")
+            return None
+
+    # ---- sheets
+
+    def settings(self, workbook) -> Settings | None:
+        table = self.table(workbook, S.SETTINGS_SHEET, S.SETTINGS_HEADERS)
+        if table is None:
+            return None
+        values: dict[str, tuple[object, str]] = {}
+        for index, row in table.data_rows():
+            label = clean_text(table.value(row, "項目"))
+            if label:
+                values[fold_width(label)] = (table.value(row, "値"), table.address(index, "値"))
+        for label in S.REQUIRED_SETTINGS:
+            if clean_text(values.get(label, (None, ""))[0]) is None:
+                self.problem(S.SETTINGS_SHEET, values.get(label, (None, None))[1], f"「{label}」が入力されていません。")
+        if any(p.sheet == S.SETTINGS_SHEET for p in self.problems):
+            return None
+        fields: dict[str, object] = {}
+        for label, field_name in S.SETTING_ROWS.items():
+            value, cell = values.get(label, (None, None))
+            if field_name.endswith("_year"):
+                fields[field_name] = None if clean_text(value) is None else self.year(S.SETTINGS_SHEET, cell, value, label)
+            else:
+                fields[field_name] = clean_text(value)
+        start, end = fields["start_year"], fields["end_year"]
+        if start is None or end is None:
+            return None
+        if end < start:
+            self.problem(S.SETTINGS_SHEET, values["終了年度"][1], f"終了年度（{format_fiscal_year(end)}）が開始年度（{format_fiscal_year(start)}）より前です。")
+            return None
+        report = fields["report_year"]
+        if report is not None and not start <= report <= end:
+            self.problem(S.SETTINGS_SHEET, values["報告年度"][1], f"報告年度（{format_fiscal_year(report)}）が計画期間（{format_fiscal_year(start)}～{format_fiscal_year(end)}）の外です。")
+        return Settings(**fields)  # type: ignore[arg-type]
+
+    def items(self, workbook) -> list[Item]:
+        table = self.table(workbook, S.ITEMS_SHEET, S.ITEM_HEADERS)
+        if table is None:
+            return []
+        items: list[Item] = []
+        seen: dict[str, str] = {}
+        for index, row in table.data_rows():
+            item_id = clean_text(table.value(row, "項目ID"))
+            id_cell = table.address(index, "項目ID")
+            if item_id is None:
+                self.problem(S.ITEMS_SHEET, id_cell, "項目IDが空欄です。行ごとに重複しない項目IDを入力してください。")
+                continue
+            if item_id in seen:
+                self.problem(S.ITEMS_SHEET, id_cell, f"項目ID「{item_id}」が重複しています（最初は {seen[item_id]}）。")
+                continue
+            seen[item_id] = id_cell
+            name = clean_text(table.value(row, "改革項目"))
+            if name is None:
+                self.problem(S.ITEMS_SHEET, table.address(index, "改革項目"), f"項目ID「{item_id}」の改革項目が空欄です。")
+            in_charge = split_departments(table.value(row, "実施担当"))
+            item = Item(
+                item_id=item_id,
+                pillar=clean_text(table.value(row, "重点項目")) or "",
+                area=clean_text(table.value(row, "取組")) or "",
+                number=clean_text(table.value(row, "No.")) or "",
+                name=name or "",
+                continuing=(clean_text(table.value(row, "継続項目")) or "").upper() in S.CONTINUING_MARKS,
+                content=clean_text(table.value(row, "推進内容")) or "",
+                actions=clean_text(table.value(row, "主な取組")) or "",
+                in_charge=in_charge,
+                row=index + 1,
+            )
+            if not item.departments:
+                self.problem(S.ITEMS_SHEET, table.address(index, "実施担当"),
+                             f"項目ID「{item_id}」の実施担当に課がありません（関係課だけでは様式を作れません）。")
+            items.append(item)
+        if not items and table is not None and not any(p.sheet == S.ITEMS_SHEET for p in self.problems):
+            self.problem(S.ITEMS_SHEET, None, "改革項目が1行もありません。")
+        return items
+
+    def kpis(self, workbook, item_ids: set[str]) -> list[Kpi]:
+        table = self.table(workbook, S.KPI_SHEET, S.KPI_HEADERS, S.KPI_OPTIONAL)
+        if table is None:
+            return []
+        kpis: list[Kpi] = []
+        seen: set[tuple[str, str]] = set()
+        for index, row in table.data_rows():
+            item_id = clean_text(table.value(row, "項目ID"))
+            name = clean_text(table.value(row, "指標名"))
+            if not self.known_item(S.KPI_SHEET, table.address(index, "項目ID"), item_id, item_ids):
+                continue
+            if name is None:
+                self.problem(S.KPI_SHEET, table.address(index, "指標名"), f"項目ID「{item_id}」の指標名が空欄です。")
+                continue
+            if (item_id, name) in seen:
+                self.problem(S.KPI_SHEET, table.address(index, "指標名"), f"項目ID「{item_id}」の指標「{name}」が重複しています。")
+                continue
+            seen.add((item_id, name))
+            numbers = {}
+            for column in ("基準値", "目標値"):
+                try:
+                    numbers[column] = parse_number(table.value(row, column))
+                except NotANumber:
+                    self.problem(S.KPI_SHEET, table.address(index, column), f"{column}「{table.value(row, column)}」を数値として読めません。")
+                    numbers[column] = None
+            method = clean_text(table.value(row, "算定方法")) or IMPROVEMENT
+            if method not in KPI_METHODS:
+                self.problem(S.KPI_SHEET, table.address(index, "算定方法"), f"算定方法「{method}」は使えません。「改善」か「比率」を入力してください。")
+                method = IMPROVEMENT
+            base_year = self.year(S.KPI_SHEET, table.address(index, "基準年度"), table.value(row, "基準年度"), "基準年度")
+            target_year = self.year(S.KPI_SHEET, table.address(index, "目標年度"), table.value(row, "目標年度"), "目標年度")
+            if base_year is None or target_year is None:
+                continue
+            kpis.append(Kpi(item_id, name, clean_text(table.value(row, "単位")) or "", base_year,
+                            numbers["基準値"], target_year, numbers["目標値"], method, index + 1))
+        return kpis
+
+    def bars(self, workbook, item_ids: set[str], settings: Settings | None) -> list[Bar]:
+        table = self.table(workbook, S.SCHEDULE_SHEET, S.SCHEDULE_HEADERS)
+        if table is None:
+            return []
+        bars: list[Bar] = []
+        for index, row in table.data_rows():
+            item_id = clean_text(table.value(row, "項目ID"))
+            if not self.known_item(S.SCHEDULE_SHEET, table.address(index, "項目ID"), item_id, item_ids):
+                continue
+            label = clean_text(table.value(row, "工程")) or ""
+            start = self.year(S.SCHEDULE_SHEET, table.address(index, "開始年度"), table.value(row, "開始年度"), "開始年度")
+            end = self.year(S.SCHEDULE_SHEET, table.address(index, "終了年度"), table.value(row, "終了年度"), "終了年度")
+            if start is None or end is None:
+                continue
+            if end < start:
+                self.problem(S.SCHEDULE_SHEET, table.address(index, "終了年度"),
+                             f"工程「{label}」の終了年度（{format_fiscal_year(end)}）が開始年度（{format_fiscal_year(start)}）より前です。")
+                continue
+            if settings and (start < settings.start_year or end > settings.end_year):
+                self.problem(S.SCHEDULE_SHEET, table.address(index, "開始年度" if start < settings.start_year else "終了年度"),
+                             f"工程「{label}」（{format_fiscal_year(start)}～{format_fiscal_year(end)}）が計画期間"
+                             f"（{format_fiscal_year(settings.start_year)}～{format_fiscal_year(settings.end_year)}）の外にはみ出しています。")
+                continue
+            bars.append(Bar(item_id, label, start, end, index + 1))
+        return bars
+
+    def known_item(self, sheet: str, cell: str, item_id: str | None, item_ids: set[str]) -> bool:
+        if item_id is None:
+            self.problem(sheet, cell, "項目IDが空欄です。")
+            return False
+        if item_id not in item_ids:
+            self.problem(sheet, cell, f"項目ID「{item_id}」は計画シートにありません。")
+            return False
+        return True
+
+
+def read_plan(path: str | os.PathLike) -> Plan:
+    """Read and check a plan workbook; raises PlanError listing every problem found."""
+    path = Path(path)
+    reader = _Reader(path)
+    try:
+        workbook = _load(path)
+        try:
+            with reading(path):  # sheets parse lazily: their failures are unreadable-file messages too
+                settings = reader.settings(workbook)
+                items = reader.items(workbook)
+                item_ids = {item.item_id for item in items}
+                kpis = reader.kpis(workbook, item_ids)
+                bars = reader.bars(workbook, item_ids, settings)
+        finally:
+            workbook.close()
+    except UnreadableWorkbook as exc:
+        raise PlanError(path, [PlanProblem("（ファイル）", None, exc.reason)]) from exc
+    if reader.problems or settings is None:
+        raise PlanError(path, reader.problems)
+    return Plan(settings, items, kpis, bars, source=str(path))

@@ -1,0 +1,130 @@
+"""What every report sheet shares: the title block, a styled table, grade colours, row heights."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+from openpyxl.utils import get_column_letter
+
+from addin.consolidation.summary import Consolidation
+from addin.fiscal import format_fiscal_year
+from addin.xlsx.styles import (
+    BAD_FILL,
+    BAD_FONT,
+    BODY_FONT,
+    CENTER,
+    GOOD_FILL,
+    GOOD_FONT,
+    HEADER_FILL,
+    HEADER_FONT,
+    NEUTRAL_FILL,
+    NEUTRAL_FONT,
+    REPORT_NOTE_FONT,
+    THIN_BORDER,
+    TITLE_FONT,
+    WRAP_TOP,
+)
+from addin.xlsx.writer import ReportSheet
+
+__all__ = ["HEADER_ROW", "title_block", "write_table", "header_cells", "grade_colours", "achievement_colours",
+           "row_height", "number_format", "japanese_year", "RowStyles"]
+
+HEADER_ROW = 4  # rows 1-2: title and subtitle; row 3 a note or empty
+_LINE_HEIGHT = 15.0
+# For one data row: extra style attributes by header name, "*" for every cell of the row.
+RowStyles = Callable[[int, Sequence[object]], "dict[str, dict] | None"]
+
+
+def title_block(sheet: ReportSheet, summary: Consolidation, name: str, note: str | None = None) -> None:
+    """Row 1 the plan name, year and sheet name; row 2 the municipality and period; row 3 an optional note."""
+    s = summary.plan.settings
+    book = sheet.book
+    sheet.write(1, 1, f"{s.plan_name}　{japanese_year(summary.year)} {name}", book.style(font=TITLE_FONT))
+    sheet.write(2, 1, f"{s.municipality}　計画期間 {summary.plan.period_label}", book.style(font=BODY_FONT))
+    if note:
+        sheet.write(3, 1, note, book.style(font=REPORT_NOTE_FONT))
+
+
+def japanese_year(year: int) -> str:
+    """令和8年度 (平成 before 2019)."""
+    label = format_fiscal_year(year)
+    era = "令和" if label.startswith("R") else "平成"
+    return f"{era}{label[1:]}年度"
+
+
+def number_format(value: object) -> str:
+    """#,##0 for whole numbers, one or two decimals otherwise."""
+    if isinstance(value, float) and not value.is_integer():
+        return "#,##0.0#"
+    return "#,##0"
+
+
+def header_cells(sheet: ReportSheet, row: int, headers: Sequence[str], first_col: int = 1) -> None:
+    """Dark header cells with white bold text, centered and wrapped."""
+    style = sheet.book.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
+    sheet.write_row(row, headers, style, first_col=first_col)
+
+
+def write_table(sheet: ReportSheet, headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
+                header_row: int = HEADER_ROW, freeze_col: int = 1, column_styles: dict[str, dict] | None = None,
+                row_styles: RowStyles | None = None, fit_heights: bool = False) -> tuple[int, int]:
+    """Header and body cells with the shared look, frozen header, autofilter, print setup; returns (first, last) data row.
+
+    ``column_styles`` maps a header to extra style attributes for its body cells;
+    ``row_styles(index, values)`` adds attributes for one row (by header, "*" for all);
+    ``fit_heights`` makes rows tall enough for their wrapped text.
+    """
+    book = sheet.book
+    base = {"font": BODY_FONT, "alignment": WRAP_TOP, "border": THIN_BORDER}
+    column_attrs = [{**base, **(column_styles or {}).get(name, {})} for name in headers]
+    column_formats = [book.style(**attrs) for attrs in column_attrs]
+    sheet.widths(dict(enumerate(widths, start=1)))
+    header_cells(sheet, header_row, headers)
+    for index, values in enumerate(rows):
+        r = header_row + 1 + index
+        if fit_heights:
+            height = row_height(values, widths)
+            if height:
+                sheet.height(r, height)
+        extra = row_styles(index, values) if row_styles is not None else None
+        if extra:
+            everywhere = extra.get("*", {})
+            formats = [book.style(**{**attrs, **everywhere, **extra.get(name, {})}) if (everywhere or name in extra)
+                       else fmt for name, attrs, fmt in zip(headers, column_attrs, column_formats)]
+        else:
+            formats = column_formats
+        sheet.write_row(r, values, formats)
+    last = header_row + max(len(rows), 1)
+    sheet.freeze(f"{get_column_letter(freeze_col + 1)}{header_row + 1}")
+    sheet.autofilter(f"A{header_row}:{get_column_letter(len(headers))}{last}")
+    sheet.print_setup(header_rows=(header_row, header_row))
+    return header_row + 1, last
+
+
+def grade_colours(sheet: ReportSheet, ref: str) -> None:
+    """A green, B amber, C red, in ``ref`` (also where the secretariat types a grade later)."""
+    for grade, fill, font in (("A", GOOD_FILL, GOOD_FONT), ("B", NEUTRAL_FILL, NEUTRAL_FONT), ("C", BAD_FILL, BAD_FONT)):
+        sheet.highlight(ref, "==", f'"{grade}"', font=font, fill=fill)
+
+
+def achievement_colours(sheet: ReportSheet, ref: str) -> None:
+    """Target met (≥100%) green, worse than the baseline (<0%) red."""
+    sheet.highlight(ref, ">=", "1", font=GOOD_FONT, fill=GOOD_FILL)
+    sheet.highlight(ref, "<", "0", font=BAD_FONT, fill=BAD_FILL)
+
+
+def _lines(value: object, width: float) -> int:
+    if value is None:
+        return 1
+    text = str(value)
+    per_line = max(int(width / 1.8), 1)  # a Japanese character takes about 1.8 width units
+    if len(text) <= per_line and "\n" not in text:
+        return 1
+    return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
+
+
+def row_height(values: Sequence[object], widths: Sequence[float], cap: int = 30) -> float | None:
+    """The height for wrapped Japanese text (Excel does not grow rows written by a program); None for one line."""
+    lines = max((_lines(v, w) for v, w in zip(values, widths)), default=1)
+    return min(lines, cap) * _LINE_HEIGHT if lines > 1 else None

@@ -1,0 +1,144 @@
+"""The consolidated report workbook: seven sheets assembled from a :class:`~addin.consolidation.summary.Consolidation`.
+
+Sheets, in order: 取組状況一覧, KPI一覧, 評価集計, 効果額集計, 工程表, 提出状況,
+検証結果. Every value is written as a value (no formulas), so the report reads
+the same in Excel, in LibreOffice and to :mod:`addin.reports.finance`, which never
+recalculates. Also here: the secretariat's overrides read back from a previous
+report, and the timestamped backup of that report.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from addin.consolidation.summary import Consolidation, Override
+from addin.errors import OutputError, UnreadableWorkbook, explain_os_error
+from addin.fiscal import format_fiscal_year
+from addin.normalize import NotAChoice, clean_text, parse_grade
+from addin.reports.effects import add_effects_sheet
+from addin.reports.grades import add_grades_sheet
+from addin.reports.kpi import add_kpi_sheet
+from addin.reports.status import OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET, add_status_sheet
+from addin.reports.tracker import add_tracker_sheet
+from addin.validation.submission import ValidationRun
+from addin.xlsx.tables import find_table
+from addin.xlsx.writer import ReportBook, write_book
+
+__all__ = ["REPORT_SHEETS", "write_report", "read_overrides", "backup_report", "backup_name",
+           "progress_by_item"]
+
+log = logging.getLogger(__name__)
+
+REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "提出状況", "検証結果")
+ISSUES_SHEET = "検証結果"
+# When departments disagree, the item shows the progress that needs attention most.
+_PROGRESS_PRIORITY = ("遅れ", "未着手", "予定どおり", "前倒し", "完了")
+
+
+def progress_by_item(summary: Consolidation) -> dict[str, str]:
+    """項目ID → 進捗 for the 工程表: 遅れ if any department is late, and so on."""
+    result = {}
+    for item in summary.items:
+        values = [p for p in item.progress.values() if p]
+        if values:
+            result[item.item.item_id] = min(values, key=lambda p: _PROGRESS_PRIORITY.index(p)
+                                            if p in _PROGRESS_PRIORITY else len(_PROGRESS_PRIORITY))
+    return result
+
+
+def _add_issues_sheet(book: ReportBook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
+    from addin.reports.validation import add_issue_sheet
+
+    year = format_fiscal_year(summary.year)
+    issues = run.issues if run is not None else []
+    departments = {f.path: f.department for f in run.files} if run is not None else {}
+    lines = [("計画", summary.plan.settings.plan_name), ("年度", year)]
+    if run is not None:
+        s = run.summary()
+        lines += [("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
+                  ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
+    lines.append(("有効な提出がない課", "、".join(summary.missing) or "なし"))
+    add_issue_sheet(book, issues, ISSUES_SHEET, departments, base=base, summary=lines,
+                    heading=f"{summary.plan.settings.plan_name}　{year} 検証結果")
+
+
+def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
+    """The seven sheets, in the order of REPORT_SHEETS."""
+    from addin.reports.gantt import add_gantt_sheet
+
+    add_status_sheet(book, summary)
+    add_kpi_sheet(book, summary)
+    add_grades_sheet(book, summary)
+    add_effects_sheet(book, summary)
+    add_gantt_sheet(book, summary.plan, summary.year, progress_by_item(summary))
+    add_tracker_sheet(book, summary, run)
+    _add_issues_sheet(book, summary, run, base)
+
+
+def write_report(summary: Consolidation, out: str | os.PathLike, run: ValidationRun | None = None) -> Path:
+    """Write the report atomically; a report open in Excel raises OutputError with a Japanese reason."""
+    out = Path(out)
+    settings = summary.plan.settings
+    return write_book(out, lambda book: _add_sheets(book, summary, run, base=out.parent),
+                      title=f"{settings.plan_name} {format_fiscal_year(summary.year)} 集約結果",
+                      author=settings.municipality)
+
+
+def read_overrides(path: str | os.PathLike) -> dict[str, Override]:
+    """事務局評価 / 事務局コメント by 項目ID from a previous report (headers found by name); {} when absent.
+
+    A grade that is not A/B/C/- is ignored (the comment is kept) and logged.
+    """
+    from addin.xlsx.guard import open_calamine, reading
+
+    try:
+        book = open_calamine(path)
+        if STATUS_SHEET not in book.sheet_names:
+            return {}
+        with reading(path):
+            rows = book.get_sheet_by_name(STATUS_SHEET).to_python(skip_empty_area=False)
+    except UnreadableWorkbook as exc:
+        log.warning("previous report not read: %s", exc)
+        return {}
+    table = find_table(rows, ["項目ID", OVERRIDE_GRADE], [OVERRIDE_COMMENT])
+    if table is None:
+        return {}
+    result: dict[str, Override] = {}
+    for _index, row in table.data_rows():
+        item_id = clean_text(table.value(row, "項目ID"))
+        if item_id is None:
+            continue
+        try:
+            grade = parse_grade(table.value(row, OVERRIDE_GRADE))
+        except NotAChoice:
+            log.warning("事務局評価 of %s ignored: %r", item_id, table.value(row, OVERRIDE_GRADE))
+            grade = None
+        comment = clean_text(table.value(row, OVERRIDE_COMMENT))
+        if grade or comment:
+            result[str(item_id)] = Override(grade, comment)
+    return result
+
+
+def backup_name(path: Path, when: datetime) -> Path:
+    """``集約.20261122-153000.bak.xlsx`` beside ``集約.xlsx``."""
+    return path.with_name(f"{path.stem}.{when:%Y%m%d-%H%M%S}.bak{path.suffix}")
+
+
+def backup_report(path: str | os.PathLike, when: datetime | None = None) -> Path:
+    """Copy the previous report beside itself with a timestamp; returns the copy."""
+    path = Path(path)
+    when = when or datetime.now()
+    target = backup_name(path, when)
+    n = 2
+    while target.exists():
+        target = target.with_name(f"{path.stem}.{when:%Y%m%d-%H%M%S}-{n}.bak{path.suffix}")
+        n += 1
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise OutputError(target, explain_os_error(exc)) from exc
+    return target

@@ -1,0 +1,1 @@
+"""Validation of returned department workbooks: records, fields, rules, issues and the batch."""

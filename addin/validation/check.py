@@ -1,0 +1,104 @@
+"""From records to a submission: cell-level checks of every row, then the workbook-level rules."""
+
+from __future__ import annotations
+
+from addin.fiscal import FiscalYearError, parse_fiscal_year
+from addin.forms import layout as T
+from addin.normalize import clean_text
+from addin.validation.fields import ENTRY_SCHEMA, KPI_SCHEMA, check_row
+from addin.validation.issues import Issue
+from addin.validation.records import WorkbookRecords
+from addin.validation.rules import Context, department_from_name, run_rules
+from addin.validation.submission import EntryRow, KpiRow, Submission
+from addin.xlsx.tables import header_key
+
+__all__ = ["evaluate", "department_of"]
+
+_PERCENT_UNITS = {header_key(u) for u in ("%", "％", "パーセント")}
+
+
+def department_of(records: WorkbookRecords) -> str | None:
+    """The department from the hidden sheet, else from the file name ``R8_<課>.xlsx``."""
+    text = clean_text(records.meta_value(T.META_DEPARTMENT))
+    if text:
+        return text
+    return department_from_name(records.path)
+
+
+def _is_percent_kpi(plan, key: tuple, default: bool) -> bool:
+    kpi = plan.kpis_by_key.get(key) if plan is not None else None
+    return kpi.is_percent if kpi is not None else default
+
+
+def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tuple[Submission | None, list[Issue]]:
+    """Check one workbook's records: ``(Submission or None, issues)``.
+
+    Without a plan only the shape is checked (required, choices, numbers,
+    lengths, duplicates), using the workbook's own fixed cells (its 単位
+    column decides which KPIs are percents).
+    """
+    department = department_of(records)
+    issues: list[Issue] = []
+    ctx = Context(records, plan, year, department)
+    input_table = records.table(T.INPUT_SHEET)
+    if input_table is not None:
+        for raw in input_table.rows:
+            record, cells, row_issues = check_row(raw, ENTRY_SCHEMA, records.path)
+            issues.extend(row_issues)
+            failed = {i.column for i in row_issues}
+            entry = EntryRow(
+                item_id=record.get("item_id"), row=raw.row,
+                status=record.get("status") if "取組状況" not in failed else None,
+                grade=record.get("grade") if "自己評価" not in failed else None,
+                progress=record.get("progress") if "進捗" not in failed else None,
+                effect=record.get("effect") if "効果額（千円）" not in failed else None,
+                next_steps=record.get("next_steps") if "今後の課題・方向性" not in failed else None,
+                name=_text(record.get("name")),
+                cells={n: c.cell for n, c in raw.cells.items()},
+            )
+            ctx.entries.append((entry, raw))
+    kpi_table = records.table(T.KPI_SHEET)
+    if kpi_table is not None:
+        for raw in kpi_table.rows:
+            item_id = _text(raw.cells["項目ID"].value)
+            name = _text(raw.cells["指標名"].value)
+            # The plan's unit decides; without a plan (or for a KPI it lacks), the workbook's own 単位 cell.
+            own_percent = header_key(raw.cells["単位"].value) in _PERCENT_UNITS
+            percent = _is_percent_kpi(plan, (_fold(item_id) if item_id else None, name), own_percent)
+            record, cells, row_issues = check_row(raw, KPI_SCHEMA, records.path, percent_unit=percent)
+            issues.extend(row_issues)
+            failed = {i.column for i in row_issues}
+            kpi = KpiRow(
+                item_id=record.get("item_id"), name=record.get("name"), row=raw.row,
+                actual=record.get("actual") if "実績値" not in failed else None,
+                note=record.get("note") if "備考" not in failed else None,
+                unit=_text(record.get("unit")),
+                cells={n: c.cell for n, c in raw.cells.items()},
+            )
+            ctx.kpis.append((kpi, raw))
+    issues.extend(run_rules(ctx))
+    if input_table is None or department is None:
+        return None, issues
+    meta_year = records.meta_value(T.META_YEAR)
+    try:
+        sub_year = parse_fiscal_year(meta_year) if meta_year is not None else year
+    except FiscalYearError:
+        sub_year = year
+    submission = Submission(
+        path=records.path, department=department, year=sub_year if sub_year is not None else 0,
+        plan_name=_text(records.meta_value(T.META_PLAN_NAME)),
+        fingerprint=_text(records.meta_value(T.META_FINGERPRINT)),
+        template_version=_text(records.meta_value(T.META_VERSION)),
+        entries=[e for e, _ in ctx.entries], kpis=[k for k, _ in ctx.kpis],
+    )
+    return submission, issues
+
+
+def _text(value: object) -> str | None:
+    return clean_text(value) if value is not None else None
+
+
+def _fold(text: str) -> str:
+    from addin.normalize import fold_width
+
+    return fold_width(text)

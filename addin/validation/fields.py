@@ -1,0 +1,190 @@
+"""Cell-level checks: normalize each row as its JSON Schema says, then collect every schema error.
+
+A row's schema (``addin/schemas/*.schema.json``) is the rule set: each
+property's ``title`` is its header, ``x-parse`` names the normalizer below,
+``enum``/``maxLength``/``minimum``/``required`` are the limits. Text that does
+not parse as a number is reported here (``not_a_number``) and left out of the
+record, so the schema sees only clean values.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from decimal import InvalidOperation
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+from jsonschema import Draft202012Validator
+
+from addin.normalize import (
+    NotAChoice,
+    NotANumber,
+    clean_text,
+    fold_width,
+    parse_amount_thousand_yen,
+    parse_choice,
+    parse_grade,
+    parse_number,
+    parse_percent,
+)
+from addin.validation.codes import make_issue
+from addin.validation.issues import Issue
+from addin.validation.records import RawCell, RawRow
+
+__all__ = ["schema", "validator", "check_row", "ENTRY_SCHEMA", "KPI_SCHEMA", "SCHEMA_CODES"]
+
+ENTRY_SCHEMA = "entry_row"
+KPI_SCHEMA = "kpi_row"
+
+# jsonschema keyword -> SPEC code.
+SCHEMA_CODES = {
+    "required": "required", "minLength": "required",
+    "enum": "invalid_choice", "const": "invalid_choice", "pattern": "invalid_choice",
+    "maxLength": "too_long",
+    "minimum": "out_of_range", "maximum": "out_of_range", "exclusiveMinimum": "out_of_range",
+    "exclusiveMaximum": "out_of_range",
+    "type": "not_a_number",
+}
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> dict:
+    """A row schema by name (``entry_row``, ``kpi_row``)."""
+    text = resources.files("addin").joinpath(f"schemas/{name}.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    """The checked validator of a row schema."""
+    data = schema(name)
+    Draft202012Validator.check_schema(data)
+    return Draft202012Validator(data)
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, _dt.datetime):
+        value = value.date() if value.time() == _dt.time(0) else value
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return clean_text(value)
+
+
+def _id(value: object) -> str | None:
+    text = _text(value)
+    return fold_width(text) if text is not None else None
+
+
+def _choice(parser: Callable[[object], str | None]) -> Callable[[RawCell, bool], object]:
+    def parse(cell: RawCell, percent_unit: bool) -> object:
+        try:
+            return parser(cell.value)
+        except NotAChoice:
+            return _text(cell.value)  # kept as typed: the schema's enum reports it
+    return parse
+
+
+def _number(parse: Callable[[object], object]) -> Callable[[RawCell, bool], object]:
+    def run(cell: RawCell, percent_unit: bool) -> object:
+        if isinstance(cell.value, (_dt.date, _dt.time, _dt.datetime, bool)):
+            raise NotANumber(cell.value)
+        try:
+            return parse(cell.value)
+        except (InvalidOperation, ArithmeticError) as exc:
+            raise NotANumber(cell.value) from exc
+    return run
+
+
+def _kpi_actual(cell: RawCell, percent_unit: bool) -> object:
+    if percent_unit:
+        return _number(lambda v: parse_percent(v, "0%" if cell.percent else None))(cell, percent_unit)
+    return _number(parse_number)(cell, percent_unit)
+
+
+PARSERS: dict[str, Callable[[RawCell, bool], object]] = {
+    "raw": lambda cell, _p: cell.value,
+    "text": lambda cell, _p: _text(cell.value),
+    "id": lambda cell, _p: _id(cell.value),
+    "grade": _choice(parse_grade),
+    "progress": _choice(parse_choice),
+    "amount": _number(parse_amount_thousand_yen),
+    "kpi_actual": _kpi_actual,
+}
+
+
+def _value_for_message(value: object) -> object:
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "…"
+    return value
+
+
+def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False) -> tuple[dict, dict[str, str], list[Issue]]:
+    """Normalize one row and check it: ``(record, cells, issues)``; ``cells`` maps a property to its A1 address."""
+    props = schema(name)["properties"]
+    record: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    issues: list[Issue] = []
+    unknown: set[str] = set()  # formulas without a value: neither empty nor filled
+    for prop, spec in props.items():
+        cell = raw.cells.get(spec["title"])
+        if cell is None:
+            continue
+        cells[prop] = cell.cell
+        if cell.formula_without_value:
+            unknown.add(prop)
+            continue
+        try:
+            value = PARSERS[spec.get("x-parse", "raw")](cell, percent_unit)
+        except NotANumber:
+            unknown.add(prop)
+            issues.append(_issue("not_a_number", raw, file, prop, spec, cell, None, hint=spec.get("x-hint", "")))
+            continue
+        if value is not None:
+            record[prop] = value
+    item_id = record.get("item_id") if isinstance(record.get("item_id"), str) else None
+    for prop, cell_address in cells.items():
+        if prop in unknown and raw.cells[props[prop]["title"]].formula_without_value:
+            issues.append(make_issue("formula_without_value", file, raw.sheet, cell_address, item_id, props[prop]["title"]))
+    reported: set[str] = set()
+    for error in validator(name).iter_errors(record):
+        code = SCHEMA_CODES.get(error.validator, "invalid_choice")
+        if error.validator == "required":
+            targets = [p for p in error.validator_value if p not in record and p not in unknown]
+        else:
+            targets = [error.absolute_path[0]] if error.absolute_path else []
+        for prop in targets:
+            if (prop, code) in reported or prop in unknown and code == "required":
+                continue
+            reported.add((prop, code))
+            spec = props.get(prop, {"title": prop})
+            issues.append(_issue(code, raw, file, prop, spec, raw.cells.get(spec["title"]), item_id, error=error,
+                                 value=record.get(prop)))
+    for issue in issues:
+        if issue.item_id is None and item_id:
+            issues[issues.index(issue)] = _with_item(issue, item_id)
+    order = {address: n for n, address in enumerate(cells.values())}
+    issues.sort(key=lambda i: order.get(i.cell, len(order)))
+    return record, cells, issues
+
+
+def _with_item(issue: Issue, item_id: str) -> Issue:
+    from dataclasses import replace
+
+    return replace(issue, item_id=item_id)
+
+
+def _issue(code: str, raw: RawRow, file: str, prop: str, spec: dict, cell: RawCell | None, item_id: str | None,
+           error=None, value: object = None, **fmt: object) -> Issue:
+    shown = cell.value if cell is not None and value is None else value
+    if code == "invalid_choice":
+        fmt["choices"] = "、".join(str(c) for c in spec.get("enum", ()))
+    elif code == "too_long":
+        fmt.update(length=len(str(value)), limit=spec.get("maxLength"))
+    elif code == "out_of_range":
+        fmt["detail"] = spec.get("x-range", "ありえない値です。正しい値を入力してください。")
+    elif code == "not_a_number" and "hint" not in fmt:
+        fmt["hint"] = spec.get("x-hint", "数値で入力してください。")
+    return make_issue(code, file, raw.sheet, cell.cell if cell is not None else None, item_id, spec["title"],
+                      _value_for_message(shown), **fmt)

@@ -1,0 +1,332 @@
+"""Workbook-level rules: one table, one row per rule, each a small function that yields issues.
+
+A rule row says its code, severity, the message template a clerk reads (what
+is wrong and what to do) and what it needs to run (the plan, the fiscal year,
+an intact 入力 table). Adding a rule is adding a row, a function and a test.
+
+Cell-level rules (required, choices, numbers, lengths) are the row schemas of
+:mod:`addin.validation.fields`; the one rule across files, ``duplicate_submission``, runs
+over every result of a batch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from addin.forms import layout as T
+from addin.normalize import NotANumber, parse_number, parse_percent
+from addin.validation.codes import CODES, Blank, make_issue
+from addin.validation.issues import ERROR, WARNING, Issue
+from addin.validation.records import RawRow, WorkbookRecords
+from addin.validation.submission import EntryRow, FileResult, KpiRow
+from addin.xlsx.tables import header_key
+
+__all__ = ["Rule", "Context", "RULES", "BATCH_RULES", "run_rules", "run_batch_rules", "department_from_name"]
+
+_FILE_NAME = re.compile(r"^(?:R|Ｒ|令和)?[0-9０-９]+(?:年度)?[_＿](.+)$")
+
+PLAN, YEAR, META, INPUT, KPI = "plan", "year", "meta", "input", "kpi"
+
+
+@dataclass
+class Context:
+    """One workbook's records after the cell-level checks, and what they are checked against."""
+
+    records: WorkbookRecords
+    plan: object | None  # addin.plan.model.Plan
+    year: int | None
+    department: str | None
+    entries: list[tuple[EntryRow, RawRow]] = field(default_factory=list)
+    kpis: list[tuple[KpiRow, RawRow]] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.records.path
+
+    def available(self) -> set[str]:
+        have = set()
+        if self.plan is not None:
+            have.add(PLAN)
+        if self.year is not None:
+            have.add(YEAR)
+        if self.records.has_meta:
+            have.add(META)
+        if self.records.table(T.INPUT_SHEET) is not None:
+            have.add(INPUT)
+        if self.records.table(T.KPI_SHEET) is not None:
+            have.add(KPI)
+        return have
+
+    def knows_department(self) -> bool:
+        return self.plan is not None and self.plan.has_department(self.department)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One workbook-level rule."""
+
+    name: str
+    code: str
+    severity: str
+    template: str
+    check: Callable[["Rule", Context], Iterator[Issue]]
+    needs: tuple[str, ...] = ()
+
+    def issue(self, ctx: Context, sheet: str | None = None, cell: str | None = None, item_id: str | None = None,
+              column: str | None = None, value: object = None, **fmt: object) -> Issue:
+        """An issue of this rule, its message from the rule's template."""
+        fields = {"value": "" if value is None else value, "column": column or "", "item_id": item_id or "", **fmt}
+        return make_issue(self.code, ctx.file, sheet, cell, item_id, column, value, severity=self.severity,
+                          text=self.template.format_map(Blank(fields)))
+
+
+# ------------------------------------------------------------------ checks
+
+
+def check_template(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    records = ctx.records
+    for sheet, headers in ((T.INPUT_SHEET, T.INPUT_HEADERS), (T.KPI_SHEET, T.KPI_HEADERS)):
+        table = records.tables.get(sheet)
+        if sheet not in records.sheets:
+            if sheet == T.KPI_SHEET and not _leads_kpis(ctx):
+                continue  # a department without KPIs does not need the sheet
+            yield rule.issue(ctx, sheet, detail=f"シート「{sheet}」がありません。")
+        elif table is not None and table.header_row is None:
+            yield rule.issue(ctx, sheet, detail=f"シート「{sheet}」に見出し（{'、'.join(table.missing)}）が見つかりません。")
+    if not records.has_meta:
+        yield rule.issue(ctx, detail=f"様式の情報（非表示シート「{T.META_SHEET}」）がありません。")
+    else:
+        for key in (T.META_FINGERPRINT, T.META_DEPARTMENT, T.META_YEAR):
+            if records.meta_value(key) is None:
+                cell = records.meta.get(key)
+                yield rule.issue(ctx, T.META_SHEET, cell.cell if cell else None, column=key,
+                                 detail=f"様式の情報（非表示シート「{T.META_SHEET}」）の「{key}」がありません。")
+
+
+def _leads_kpis(ctx: Context) -> bool:
+    if ctx.plan is None or ctx.department is None:
+        return False
+    return bool(ctx.plan.kpis_led_by(ctx.department))
+
+
+def check_plan(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    plan = ctx.plan
+    name_cell = ctx.records.meta.get(T.META_PLAN_NAME)
+    found_name = ctx.records.meta_value(T.META_PLAN_NAME)
+    if found_name is not None and header_key(found_name) != header_key(plan.settings.plan_name):
+        yield rule.issue(ctx, T.META_SHEET, name_cell.cell, column=T.META_PLAN_NAME, value=found_name,
+                         detail=f"別の計画「{found_name}」の様式です。", plan=plan.settings.plan_name)
+        return
+    cell = ctx.records.meta.get(T.META_FINGERPRINT)
+    found = ctx.records.meta_value(T.META_FINGERPRINT)
+    if found is not None and str(found).strip() != plan.fingerprint:
+        yield rule.issue(ctx, T.META_SHEET, cell.cell, column=T.META_FINGERPRINT, value=found,
+                         detail="計画が変更される前に作られた古い様式です。", plan=plan.settings.plan_name)
+
+
+def check_department(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    if ctx.department is None or ctx.plan.has_department(ctx.department):
+        return
+    cell = ctx.records.meta.get(T.META_DEPARTMENT)
+    yield rule.issue(ctx, T.META_SHEET if cell else None, cell.cell if cell else None, column=T.META_DEPARTMENT,
+                     value=ctx.department, detail=f"担当課「{ctx.department}」は計画の実施担当にありません。",
+                     plan=ctx.plan.settings.plan_name)
+
+
+def check_year(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    cell = ctx.records.meta.get(T.META_YEAR)
+    found = ctx.records.meta_value(T.META_YEAR)
+    if found is None:
+        return
+    try:
+        same = parse_fiscal_year(found) == ctx.year
+    except FiscalYearError:
+        same = False
+    if not same:
+        yield rule.issue(ctx, T.META_SHEET, cell.cell, column=T.META_YEAR, value=found, found=found,
+                         expected=format_fiscal_year(ctx.year))
+
+
+def check_unknown_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    if not ctx.knows_department():
+        return
+    assigned = {i.item_id for i in ctx.plan.items_for(ctx.department)}
+    for entry, _raw in ctx.entries:
+        if entry.item_id and entry.item_id not in assigned:
+            reason = (f"{ctx.department}の担当ではありません" if ctx.plan.item(entry.item_id) else "計画にありません")
+            yield rule.issue(ctx, T.INPUT_SHEET, entry.cells.get("項目ID"), entry.item_id, "項目ID", entry.item_id,
+                             what=f"項目ID「{entry.item_id}」は{reason}。")
+    kpis = {k.key for k in ctx.plan.kpis_led_by(ctx.department)}
+    for kpi, _raw in ctx.kpis:
+        if kpi.item_id and kpi.name and (kpi.item_id, kpi.name) not in kpis:
+            yield rule.issue(ctx, T.KPI_SHEET, kpi.cells.get("指標名"), kpi.item_id, "指標名", kpi.name,
+                             what=f"指標「{kpi.name}」（項目ID {kpi.item_id}）は{ctx.department}が報告する指標ではありません。")
+
+
+def check_missing_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    if not ctx.knows_department():
+        return
+    present = {e.item_id for e, _ in ctx.entries}
+    for item in ctx.plan.items_for(ctx.department):
+        if item.item_id not in present:
+            yield rule.issue(ctx, T.INPUT_SHEET, None, item.item_id, what=f"改革項目「{item.name}」")
+    if ctx.records.table(T.KPI_SHEET) is None:
+        return
+    present_kpis = {(k.item_id, k.name) for k, _ in ctx.kpis}
+    for kpi in ctx.plan.kpis_led_by(ctx.department):
+        if kpi.key not in present_kpis:
+            yield rule.issue(ctx, T.KPI_SHEET, None, kpi.item_id, what=f"指標「{kpi.name}」")
+
+
+def check_duplicates(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    seen: dict[object, str] = {}
+    for entry, _raw in ctx.entries:
+        if not entry.item_id:
+            continue
+        cell = entry.cells.get("項目ID")
+        if entry.item_id in seen:
+            yield rule.issue(ctx, T.INPUT_SHEET, cell, entry.item_id, "項目ID", entry.item_id,
+                             what=f"項目ID「{entry.item_id}」", first=seen[entry.item_id])
+        else:
+            seen[entry.item_id] = cell
+    seen_kpis: dict[object, str] = {}
+    for kpi, _raw in ctx.kpis:
+        if not kpi.item_id or not kpi.name:
+            continue
+        cell = kpi.cells.get("指標名")
+        if (kpi.item_id, kpi.name) in seen_kpis:
+            yield rule.issue(ctx, T.KPI_SHEET, cell, kpi.item_id, "指標名", kpi.name,
+                             what=f"指標「{kpi.name}」（項目ID {kpi.item_id}）", first=seen_kpis[(kpi.item_id, kpi.name)])
+        else:
+            seen_kpis[(kpi.item_id, kpi.name)] = cell
+
+
+def _same_number(raw_cell, expected: float | None, percent_unit: bool) -> bool:
+    value = raw_cell.value
+    if value is None:
+        return expected is None
+    if expected is None:
+        return False
+    try:
+        found = parse_percent(value, "0%" if raw_cell.percent else None) if percent_unit else parse_number(value)
+    except (NotANumber, ArithmeticError):
+        return False
+    return found is not None and abs(float(found) - float(expected)) < 1e-9 * max(1.0, abs(float(expected)))
+
+
+def check_fixed_cells(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    plan = ctx.plan
+    # Only the first row of an item assigned to this department: other rows are errors already.
+    assigned = {i.item_id for i in plan.items_for(ctx.department)} if ctx.knows_department() else set(plan.items_by_id)
+    seen: set[str] = set()
+    for entry, raw in ctx.entries:
+        item = plan.item(entry.item_id) if entry.item_id in assigned and entry.item_id not in seen else None
+        seen.add(entry.item_id)
+        cell = raw.cells.get("改革項目")
+        if item is None or cell is None or cell.formula_without_value:
+            continue
+        if header_key(cell.value) != header_key(item.name):
+            yield rule.issue(ctx, T.INPUT_SHEET, cell.cell, item.item_id, "改革項目", cell.value, expected=item.name)
+    kpis = {k.key: k for item_id in assigned for k in plan.kpis_by_item.get(item_id, ())}
+    seen_kpis: set[tuple] = set()
+    for kpi_row, raw in ctx.kpis:
+        key = (kpi_row.item_id, kpi_row.name)
+        kpi = kpis.get(key) if key not in seen_kpis else None
+        seen_kpis.add(key)
+        if kpi is None:
+            continue
+        unit = raw.cells.get("単位")
+        if unit is not None and header_key(unit.value) != header_key(kpi.unit):
+            yield rule.issue(ctx, T.KPI_SHEET, unit.cell, kpi.item_id, "単位", unit.value, expected=kpi.unit)
+        for column, expected in (("基準値", kpi.baseline), ("目標値", kpi.target)):
+            cell = raw.cells.get(column)
+            if cell is not None and not cell.formula_without_value and not _same_number(cell, expected, kpi.is_percent):
+                shown = "" if expected is None else (int(expected) if float(expected).is_integer() else expected)
+                yield rule.issue(ctx, T.KPI_SHEET, cell.cell, kpi.item_id, column, cell.value, expected=shown)
+
+
+def check_duplicate_submissions(rule: Rule, results: list[FileResult]) -> Iterator[tuple[FileResult, Issue]]:
+    """For each department and year sent twice or more, every file but the newest gets a warning."""
+    groups: dict[tuple[str, int], list[FileResult]] = {}
+    for result in results:
+        sub = result.submission
+        if sub is not None and result.status != "unreadable":
+            groups.setdefault((sub.department, sub.year), []).append(result)
+    for (department, year), group in groups.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (r.submission.modified or 0.0, os.path.basename(r.path), r.path))
+        newest = group[-1]
+        for older in group[:-1]:
+            ctx = Context(records=WorkbookRecords(older.path, []), plan=None, year=year, department=department)
+            yield older, rule.issue(ctx, department=department, year=format_fiscal_year(year),
+                                    newer=os.path.basename(newest.path))
+
+
+# ------------------------------------------------------------------ the table
+
+_REDO = "事務局が配布した様式に入力し直して、提出し直してください。"
+
+RULES: list[Rule] = [
+    Rule("template", "wrong_template", ERROR,
+         "{detail}この課の入力様式ではないか、シートや見出しが消されています。" + _REDO,
+         check_template),
+    Rule("plan", "wrong_plan", ERROR,
+         "{detail}今の計画「{plan}」で作った様式に入力し直して、提出し直してください（様式は事務局が配布します）。",
+         check_plan, needs=(PLAN, META)),
+    Rule("department", "wrong_plan", ERROR,
+         "{detail}担当課の名前を変えていないか確認し、事務局が配布した様式に入力し直してください。",
+         check_department, needs=(PLAN,)),
+    Rule("year", "wrong_year", ERROR,
+         "{found} の様式です（検証しているのは {expected}）。{expected} の様式に入力し直して、提出し直してください。",
+         check_year, needs=(YEAR, META)),
+    Rule("unknown_item", "unknown_item", ERROR,
+         "{what}行を追加・変更していないか確認し、不要な行は削除してください。",
+         check_unknown_items, needs=(PLAN, INPUT)),
+    Rule("missing_item", "missing_item", ERROR,
+         "{what}（項目ID {item_id}）の行がありません。行を削除した場合は、配布した様式から行を戻して入力してください。",
+         check_missing_items, needs=(PLAN, INPUT)),
+    Rule("duplicate_item", "duplicate_item", ERROR,
+         "{what}の行が2つ以上あります（最初の行はセル {first}）。1行にまとめ、余分な行を削除してください。",
+         check_duplicates, needs=(INPUT,)),
+    Rule("fixed_cells", "altered_cell", WARNING,
+         "計画で決まっている「{column}」が変更されています（計画: 「{expected}」、様式: 「{value}」）。"
+         "集約には計画の内容を使います。元に戻すか、変更が必要なら事務局に相談してください。",
+         check_fixed_cells, needs=(PLAN, INPUT)),
+]
+
+BATCH_RULES: list[Rule] = [
+    Rule("duplicate_submission", "duplicate_submission", WARNING,
+         "{department}の{year}の様式が2つ以上提出されています。新しい方（{newer}）を使い、このファイルは集約に使いません。"
+         "このファイルが正しい場合は、新しい方を取り下げて提出し直してください。",
+         check_duplicate_submissions),
+]
+
+
+def run_rules(ctx: Context, rules: Iterable[Rule] = RULES) -> list[Issue]:
+    """Every issue of every rule whose needs are met."""
+    have = ctx.available()
+    issues: list[Issue] = []
+    for rule in rules:
+        if set(rule.needs) <= have:
+            issues.extend(rule.check(rule, ctx))
+    return issues
+
+
+def run_batch_rules(results: list[FileResult], rules: Iterable[Rule] = BATCH_RULES) -> list[tuple[FileResult, Issue]]:
+    """Issues across files, each with the file result it belongs to."""
+    return [pair for rule in rules for pair in rule.check(rule, results)]
+
+
+def department_from_name(path: str) -> str | None:
+    """``R8_財政課.xlsx`` -> ``財政課`` (the fallback when the hidden sheet is missing)."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    match = _FILE_NAME.match(stem)
+    return match.group(1).strip() if match else None
+
+
+assert all(CODES[r.code].severity == r.severity for r in [*RULES, *BATCH_RULES])

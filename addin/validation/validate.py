@@ -1,0 +1,173 @@
+"""Validation of submitted department workbooks: one file, a batch of files and folders, and 入力チェック.
+
+Bad data is a value: every problem is an :class:`~addin.validation.issues.Issue` in a
+:class:`~addin.validation.submission.FileResult`; one broken file never stops a batch.
+Inputs are only read, never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from addin.errors import UnreadableWorkbook
+from addin.validation.check import department_of, evaluate
+from addin.validation.codes import make_issue
+from addin.validation.issues import ERROR, Issue
+from addin.validation.marks import mark_workbook
+from addin.validation.read import read_records, records_from_openpyxl
+from addin.validation.rules import department_from_name, run_batch_rules
+from addin.validation.submission import INVALID, OK, UNREADABLE, FileResult, ValidationRun
+
+__all__ = ["validate_file", "validate_inputs", "collect_inputs", "check_workbook", "mark_workbook", "EXCEL_SUFFIXES"]
+
+log = logging.getLogger(__name__)
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}  # .xls and .xlsb are read only to say how to save them
+_TEMP_SUFFIXES = {".tmp", ".bak", ".crdownload", ".part"}
+RETURN_LIST_PREFIX = "差戻し_"  # our own send-back lists, in case they land in the submission folder
+
+Progress = Callable[[int, int, str], None]
+
+
+def _skip(path: Path) -> bool:
+    """Lock files (~$), hidden and temporary files and anything not Excel: skipped, never errors."""
+    name = path.name
+    if name.startswith(("~$", ".", "~", RETURN_LIST_PREFIX)) or path.suffix.lower() in _TEMP_SUFFIXES:
+        return True
+    return path.suffix.lower() not in EXCEL_SUFFIXES
+
+
+def collect_inputs(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
+    """Files to validate and files skipped, from files and folders (recursive, hidden folders ignored)."""
+    files: list[Path] = []
+    skipped: list[str] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key in seen:
+            return
+        seen.add(key)
+        (skipped.append(str(path)) if _skip(path) else files.append(path))
+
+    for entry in inputs:
+        path = Path(entry)
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    add(Path(root) / name)
+        elif path.exists():
+            add(path)
+        else:
+            skipped.append(str(path))
+    return files, skipped
+
+
+def _unreadable(path: Path, reason: str) -> FileResult:
+    issue = make_issue("unreadable", str(path), reason=reason)
+    return FileResult(str(path), department_from_name(str(path)), UNREADABLE, [issue])
+
+
+def validate_file(path: str | os.PathLike, plan, year: int) -> FileResult:
+    """Validate one department workbook against the plan and fiscal year; never raises on bad data."""
+    path = Path(path)
+    try:
+        records = read_records(path)
+        submission, issues = evaluate(records, plan, year)
+        if submission is not None:
+            stat = path.stat()
+            submission.modified = stat.st_mtime
+            submission.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except UnreadableWorkbook as exc:
+        log.info("unreadable %s: %s", path, exc.reason)
+        return _unreadable(path, exc.reason)
+    except Exception:  # noqa: BLE001 - one bad file never stops the batch; details go to the log
+        log.exception("validation of %s failed", path)
+        return _unreadable(path, "このファイルは読み取りの途中で問題が起きたため検証できませんでした。"
+                                 "Excel で開いて上書き保存し直したものを提出してもらってください。")
+    status = INVALID if any(i.severity == ERROR for i in issues) else OK
+    department = submission.department if submission is not None else department_of(records)
+    return FileResult(str(path), department, status, issues, submission)
+
+
+def _progress_bar(total: int):
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="検証", unit="ファイル", file=sys.stderr, leave=False)
+
+
+PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+_CHUNK = 32
+_worker_plan: tuple | None = None
+
+
+def _init_worker(plan, year: int) -> None:
+    global _worker_plan
+    _worker_plan = (plan, year)
+
+
+def _validate_chunk(paths: list[Path]) -> list[FileResult]:
+    plan, year = _worker_plan
+    return [validate_file(path, plan, year) for path in paths]
+
+
+def _results(files: list[Path], plan, year: int, workers: int) -> Iterator[list[FileResult]]:
+    """Results in input order, a chunk at a time; many files are spread over the processor's cores."""
+    if workers < 2 or len(files) < PARALLEL_MIN_FILES:
+        for path in files:
+            yield [validate_file(path, plan, year)]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [files[i:i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+    # The plan goes to each worker once (initializer), not with every chunk, its lookups already computed.
+    if plan is not None:
+        plan.compute_lookups()
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year)) as pool:
+        yield from pool.map(_validate_chunk, chunks)
+
+
+def validate_inputs(plan, inputs: Iterable[str | os.PathLike], year: int,
+                    progress: Progress | None = None, workers: int | None = None) -> ValidationRun:
+    """Validate every department workbook in ``inputs`` (files and folders); ``progress(done, total, path)``."""
+    files, skipped = collect_inputs(inputs)
+    run = ValidationRun(year=year, skipped=skipped)
+    bar = _progress_bar(len(files))
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    try:
+        for chunk in _results(files, plan, year, workers):
+            run.files.extend(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+            if progress is not None:
+                progress(len(run.files), len(files), run.files[-1].path)
+    finally:
+        if bar is not None:
+            bar.close()
+    for result, issue in run_batch_rules(run.files):
+        result.issues.append(issue)
+        result.superseded = True
+    return run
+
+
+def check_workbook(path_or_workbook, plan=None, year: int | None = None) -> list[Issue]:
+    """入力チェック of one department workbook (a path or an open openpyxl workbook).
+
+    Without a plan, only what the workbook itself says is checked: required
+    cells, choices, numbers, lengths, duplicate rows. Raises UnreadableWorkbook
+    when a path cannot be read.
+    """
+    if isinstance(path_or_workbook, (str, os.PathLike)):
+        records = read_records(path_or_workbook)
+    else:
+        records = records_from_openpyxl(path_or_workbook, getattr(path_or_workbook, "path", "") or "")
+    _submission, issues = evaluate(records, plan, year)
+    return issues

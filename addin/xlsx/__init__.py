@@ -1,0 +1,1 @@
+"""Spreadsheet I/O without domain words: hostile-file guard, XML scan, streamed writer, styles, tables."""

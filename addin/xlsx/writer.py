@@ -1,0 +1,228 @@
+"""Report workbooks written as a stream with XlsxWriter: each row once, in order, then flushed to disk.
+
+openpyxl keeps every cell of a workbook as a Python object until it saves, and its
+serializer costs several microseconds a cell; for a 12,000-item report that was most
+of 集約's time and memory. Reports are written only once, so the report sheets describe
+every cell with its final value and style, in row order, through this small layer, and
+XlsxWriter in ``constant_memory`` mode writes them out as they come.
+
+Styles stay the openpyxl objects of :mod:`addin.xlsx.styles` (one palette for the department
+workbooks, which openpyxl still writes, and the reports); :meth:`ReportBook.style` turns
+a combination into an XlsxWriter format once and caches it. Rows and columns are
+1-based here, as in openpyxl and in Excel's A1 notation.
+
+Text is always written as text: a department's answer starting with ``=`` or looking
+like a URL stays a string (no formula injection, no surprise links).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from typing import Any, Callable, Sequence
+
+import xlsxwriter
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
+
+__all__ = ["ReportBook", "ReportSheet", "write_book", "format_properties", "MAX_LINKS"]
+
+# openpyxl border style names → XlsxWriter border indexes.
+_BORDER_INDEX = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7,
+                 "mediumDashed": 8, "dashDot": 9, "mediumDashDot": 10, "dashDotDot": 11,
+                 "mediumDashDotDot": 12, "slantDashDot": 13}
+_VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom", "justify": "vjustify", "distributed": "vdistributed"}
+_A4 = 9
+MAX_LINKS = 65_530  # Excel's limit of hyperlinks on one sheet
+
+
+def _colour(value) -> str | None:
+    """openpyxl's ``FF305496`` / ``305496`` → ``#305496``."""
+    rgb = getattr(value, "rgb", None)
+    if not isinstance(rgb, str):
+        return None
+    return f"#{rgb[-6:]}"
+
+
+def format_properties(font: Font | None = None, fill: PatternFill | None = None, border: Border | None = None,
+                      alignment: Alignment | None = None, number_format: str | None = None,
+                      protection: Protection | None = None) -> dict[str, Any]:
+    """XlsxWriter format properties for a combination of openpyxl style objects."""
+    props: dict[str, Any] = {}
+    if font is not None:
+        props.update(font_name=font.name, font_size=font.sz, bold=bool(font.b), italic=bool(font.i))
+        if _colour(font.color):
+            props["font_color"] = _colour(font.color)
+        if font.u:
+            props["underline"] = 1
+    if fill is not None and fill.fill_type == "solid" and _colour(fill.fgColor):
+        props.update(pattern=1, bg_color=_colour(fill.fgColor))
+    if border is not None:
+        for side in ("left", "right", "top", "bottom"):
+            edge = getattr(border, side)
+            if edge is not None and edge.style:
+                props[side] = _BORDER_INDEX.get(edge.style, 1)
+                if _colour(edge.color):
+                    props[f"{side}_color"] = _colour(edge.color)
+    if alignment is not None:
+        if alignment.horizontal and alignment.horizontal != "general":
+            props["align"] = alignment.horizontal
+        if alignment.vertical:
+            props["valign"] = _VALIGN.get(alignment.vertical, alignment.vertical)
+        if alignment.wrap_text:
+            props["text_wrap"] = True
+    if number_format and number_format != "General":
+        props["num_format"] = number_format
+    if protection is not None and protection.locked is False:
+        props["locked"] = False
+    return {k: v for k, v in props.items() if v is not None}
+
+
+class ReportBook:
+    """One output workbook; sheets appear in the order they are added."""
+
+    def __init__(self, path: str | os.PathLike, *, title: str | None = None, author: str | None = None):
+        self.path = os.fspath(path)
+        self.book = xlsxwriter.Workbook(self.path, {
+            "constant_memory": True,
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "default_date_format": "yyyy/mm/dd",
+        })
+        self.book.set_properties({k: v for k, v in (("title", title), ("author", author)) if v})
+        self._formats: dict[tuple, Any] = {}
+        self._keep: list[object] = []  # the style objects behind cached keys (their ids must stay unique)
+
+    def style(self, **attrs) -> Any:
+        """The XlsxWriter format for ``font=``, ``fill=``, ``border=``, ``alignment=``, ``number_format=``."""
+        # By identity: the styles are a few shared objects; XlsxWriter merges equal formats when it saves.
+        key = (tuple(attrs), tuple(map(id, attrs.values())))
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self.book.add_format(format_properties(**attrs))
+            self._keep.append(attrs)  # keeps the objects alive, so their ids are not reused
+        return found
+
+    def conditional_style(self, font: Font | None = None, fill: PatternFill | None = None) -> Any:
+        """A format for a conditional rule (only colours, as Excel's own highlight styles)."""
+        props = {}
+        if font is not None and _colour(font.color):
+            props["font_color"] = _colour(font.color)
+        if fill is not None and _colour(fill.fgColor):
+            props["bg_color"] = _colour(fill.fgColor)
+        return self.book.add_format(props)
+
+    def add_chart(self, options: dict):
+        """An XlsxWriter chart, to be placed with ``sheet.ws.insert_chart``."""
+        return self.book.add_chart(options)
+
+    def add_sheet(self, name: str) -> "ReportSheet":
+        return ReportSheet(self, self.book.add_worksheet(name))
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def write_book(path: str | os.PathLike, fill: Callable[["ReportBook"], object], *, title: str | None = None,
+               author: str | None = None):
+    """Write a workbook atomically: ``fill(book)`` adds its sheets; returns the path written."""
+    from addin.atomic import atomic_write
+
+    def write(tmp) -> None:
+        book = ReportBook(tmp, title=title, author=author)
+        fill(book)
+        book.close()
+
+    return atomic_write(path, write)
+
+
+class ReportSheet:
+    """One worksheet, written row by row (a row cannot be changed once a later row was written)."""
+
+    def __init__(self, book: ReportBook, ws):
+        self.book = book
+        self.ws = ws
+        self.name = ws.name
+        self._links = 0
+
+    def write(self, row: int, col: int, value: object, style: Any = None) -> None:
+        """A value (text stays text), 1-based; a blank with a style is a styled empty cell."""
+        r, c = row - 1, col - 1
+        ws = self.ws
+        if value is None or value == "":
+            if style is not None:
+                ws.write_blank(r, c, None, style)
+        elif isinstance(value, str):
+            ws.write_string(r, c, value, style)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value, style)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value, style)
+        elif isinstance(value, (datetime, date)):
+            ws.write_datetime(r, c, value, style)
+        else:
+            ws.write_string(r, c, str(value), style)
+
+    def write_row(self, row: int, values: Sequence[object], styles: Sequence[Any] | Any = None,
+                  first_col: int = 1) -> None:
+        """Values from ``first_col`` on; ``styles`` one per value or one for all."""
+        many = isinstance(styles, (list, tuple))
+        for offset, value in enumerate(values):
+            self.write(row, first_col + offset, value, styles[offset] if many else styles)
+
+    def link(self, row: int, col: int, target: str, location: str | None, text: str, style: Any = None,
+             tooltip: str | None = None) -> None:
+        """A cell linking to another file (``target``, relative to the report) at ``location``."""
+        url = f"external:{target}" + (f"#{location}" if location else "")
+        # Past Excel's limit the cell keeps its text without a link.
+        if self._links < MAX_LINKS and self.ws.write_url(row - 1, col - 1, url, style, text, tooltip) >= 0:
+            self._links += 1
+            return
+        self.write(row, col, text, style)
+
+    def merge(self, ref: str, value: object, style: Any = None) -> None:
+        self.ws.merge_range(ref, value, style)
+
+    def height(self, row: int, points: float) -> None:
+        """Set before the row is written (rows are flushed as the next one starts)."""
+        self.ws.set_row(row - 1, points)
+
+    def widths(self, widths: dict[int, float]) -> None:
+        """Column widths by 1-based column, in Excel's character units."""
+        for col, width in widths.items():
+            self.ws.set_column(col - 1, col - 1, width)
+
+    def freeze(self, cell: str) -> None:
+        self.ws.freeze_panes(cell)
+
+    def autofilter(self, ref: str) -> None:
+        self.ws.autofilter(ref)
+
+    def print_area(self, ref: str) -> None:
+        self.ws.print_area(ref)
+
+    def print_setup(self, header_rows: tuple[int, int] | None = None, landscape: bool = True) -> None:
+        """A4, landscape by default, one page wide, header rows repeated, page numbers in the footer."""
+        ws = self.ws
+        ws.set_paper(_A4)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        # Header and footer inside the margins, or the page number is clipped.
+        ws.set_header("", {"margin": 0.25})
+        ws.set_footer("&C&P / &N", {"margin": 0.25})
+        if header_rows:
+            ws.repeat_rows(header_rows[0] - 1, header_rows[1] - 1)
+
+    def highlight(self, ref: str, operator: str, value: str, font: Font | None = None,
+                  fill: PatternFill | None = None) -> None:
+        """A conditional format: cells ``operator`` (==, >=, <) ``value`` get the font colour and fill."""
+        self.ws.conditional_format(ref, {"type": "cell", "criteria": operator, "value": value,
+                                         "format": self.book.conditional_style(font, fill)})
+
+    def choices(self, ref: str, choices: Sequence[str], title: str, message: str) -> None:
+        """A dropdown that refuses anything else (blank allowed)."""
+        self.ws.data_validation(ref, {"validate": "list", "source": list(choices), "ignore_blank": True,
+                                      "error_title": title, "error_message": message, "error_type": "stop"})
