@@ -156,6 +156,6 @@ def _add_return_sheet(book: ReportBook, plan, year: str, department: str, bad: l
     body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     for n, issue in enumerate(issues, start=1):
         sheet.write_row(header_row + n, (n, issue.sheet, issue.cell, issue.item_id, issue.column, _shown(issue.value),
-                                         issue.message.split(": ", 1)[-1]), body)
+                                         issue.text), body)
     sheet.freeze(f"A{header_row + 1}")
     sheet.print_setup((header_row, header_row))

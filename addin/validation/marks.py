@@ -102,7 +102,7 @@ def mark_workbook(wb, issues: list[Issue]) -> None:
         }, ensure_ascii=False)
         worst = ERROR if any(i.severity == ERROR for i in found) else "warning"
         target.fill = ERROR_FILL if worst == ERROR else WARNING_FILL
-        text = "\n".join(_short(i) for i in found)
+        text = "\n".join(i.text for i in found)
         comment = Comment(text, COMMENT_AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * len(found)
         target.comment = comment
@@ -121,12 +121,6 @@ def mark_workbook(wb, issues: list[Issue]) -> None:
         ws.auto_filter.ref = f"A{_HEADER_ROW}:H{_HEADER_ROW + len(issues)}"
     set_widths(ws, {"A": 8, "B": 14, "C": 10, "D": 8, "E": 10, "F": 14, "G": 20, "H": 80})
     setup_print(ws, header_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
-
-
-def _short(issue: Issue) -> str:
-    """The message without the place in front (the comment sits on the cell)."""
-    text = issue.message
-    return text.split(": ", 1)[1] if ": " in text else text
 
 
 def _shown(value: object) -> object:
