@@ -104,7 +104,7 @@ def _validate(ctx: Context) -> str:
                                  return_dir=ctx.output_dir / f"差戻し_{ctx.year_label}")
     run, report = result.run, result.report_path
     _record(ctx.book, "検証", [("提出フォルダ", ctx.submit_dir), ("検証結果", report), *_summary_lines(run),
-                               ("差戻しリスト", len(result.return_lists))])
+                               ("差戻しリスト", len(result.return_lists)), ("督促リスト", result.reminder_path)])
     s = run.summary()
     return (f"{s['files']} 件を検証しました。正常 {s['ok']} 件、要修正 {s['invalid']} 件、読めない {s['unreadable']} 件。\n"
             f"検証結果: {report}")

@@ -58,8 +58,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "この課の入力様式ではないか、シートや見出しが消されています。" + _REDO, {
              "missing_sheet": "シート「{sheet}」がありません。シート名を変えた場合は、シート名を「{sheet}」に戻してください。"
                               "シートを削除した場合は、" + _REDO,
-             "renamed_sheet": "シート「{sheet}」がありません（シート「{found}」の名前が変わっているようです）。"
-                              "シート名を「{sheet}」に戻してください。",
+             "renamed_sheet": "シート「{sheet}」の名前が「{found}」に変わっています。シート名を「{sheet}」に戻してください。",
              "missing_headers": "シート「{sheet}」に見出し（{missing}）が見つかりません。見出しを書き換えた場合は元に戻してください。"
                                 "戻せない場合は、" + _REDO,
              "missing_meta": "様式の情報（非表示シート「{meta}」）がありません。この課の入力様式ではないか、シートが消されています。"
