@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
-from addin.reports.common import header_cells
+from addin.reports.common import header_cells, row_height
 from addin.reports.letters import contacts_of, japanese_date
 from addin.validation.submission import ValidationRun
 from addin.validation.validate import REMINDER_LIST_PREFIX
@@ -67,10 +67,12 @@ def write_reminder_list(run: ValidationRun, plan, out_dir: str | os.PathLike,
         header_cells(sheet, header_row, REMINDER_HEADERS)
         body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
         for n, department in enumerate(missing, start=1):
-            items = len(plan.items_for(department))
-            sheet.write_row(header_row + n, (n, department, f"{items}件", contacts.deadline, contacts.contact,
-                                             _message(plan, year, department, contacts.deadline, contacts.submit_to,
-                                                      contacts.contact)), body)
+            values = (n, department, f"{len(plan.items_for(department))}件", contacts.deadline, contacts.contact,
+                      _message(plan, year, department, contacts.deadline, contacts.submit_to, contacts.contact))
+            height = row_height(values, [w * 0.85 for w in _WIDTHS])
+            if height:
+                sheet.height(header_row + n, height)
+            sheet.write_row(header_row + n, values, body)
         sheet.freeze(f"A{header_row + 1}")
         sheet.print_setup((header_row, header_row))
 

@@ -155,6 +155,7 @@ def add_tracker_sheet(book: ReportBook, summary: Consolidation, run: ValidationR
                 note="　".join(f"{state} {n}" for state, n in counts.items())
                 + "　（提出日時はファイルの更新日時です）")
     sheet.widths(dict(enumerate(_WIDTHS, start=1)))
+    sheet.height(HEADER_ROW, 30)  # 提出日時（ファイルの更新日時） wraps to two lines
     header_cells(sheet, HEADER_ROW, TRACKER_HEADERS)
     plain = dict(font=BODY_FONT, border=THIN_BORDER, alignment=WRAP_TOP)
     centered = dict(plain, alignment=CENTER)

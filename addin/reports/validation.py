@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl.styles import Font
 
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
-from addin.reports.common import header_cells
+from addin.reports.common import header_cells, row_height
 from addin.reports.letters import contacts_of, japanese_date
 from addin.validation.codes import label, shown
 from addin.validation.issues import ERROR, Issue
@@ -32,7 +32,7 @@ LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
 _WIDTHS = (8, 14, 24, 14, 10, 8, 10, 16, 20, 80)
 _HOW = "直し方"
 RETURN_HEADERS = ("No.", "対応", "シート", "セル", "項目ID", "改革項目", "列", "入力されている値", _HOW)
-_RETURN_WIDTHS = (5, 8, 10, 8, 10, 24, 14, 18, 70)
+_RETURN_WIDTHS = (5, 7, 9, 7, 9, 26, 14, 18, 62)
 _BOLD_LINES = ("再提出期限", "提出期限", "提出先", "問合せ先")
 
 
@@ -208,9 +208,12 @@ class _Letter:
         for n, issue in enumerate(self.issues, start=1):
             item = names.get(issue.item_id) if issue.item_id else None
             row = header_row + n
-            sheet.write_row(row, (n, "要修正" if issue.severity == ERROR else "要確認", issue.sheet, issue.cell,
-                                  issue.item_id, item.name if item is not None else None, issue.column,
-                                  _typed(issue.value), issue.text), body)
+            values = (n, "要修正" if issue.severity == ERROR else "要確認", issue.sheet, issue.cell, issue.item_id,
+                      item.name if item is not None else None, issue.column, _typed(issue.value), issue.text)
+            height = row_height(values, [w * 0.85 for w in _RETURN_WIDTHS])  # LibreOffice wraps sooner than the estimate
+            if height:
+                sheet.height(row, height)
+            sheet.write_row(row, values, body)
             if issue.file and issue.sheet and issue.cell:
                 sheet.link(row, 4, os.path.basename(issue.file), f"'{issue.sheet}'!{issue.cell}", issue.cell,
                            link_style, tooltip="提出したファイルが同じフォルダにあれば、クリックでそのセルを開きます")
