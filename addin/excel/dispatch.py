@@ -107,7 +107,7 @@ def _validate(ctx: Context) -> str:
                                ("差戻しリスト", len(result.return_lists)), ("督促リスト", result.reminder_path)])
     s = run.summary()
     return (f"{s['files']} 件を検証しました。正常 {s['ok']} 件、要修正 {s['invalid']} 件、読めない {s['unreadable']} 件。\n"
-            f"検証結果: {report}")
+            f"検証結果: {report}\n差戻しリスト {len(result.return_lists)} 件と督促リスト: {result.reminder_path.parent}")
 
 
 def _consolidate(ctx: Context) -> str:

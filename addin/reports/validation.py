@@ -212,7 +212,7 @@ class _Letter:
                       item.name if item is not None else None, issue.column, _typed(issue.value), issue.text)
             height = row_height(values, [w * 0.85 for w in _RETURN_WIDTHS])  # LibreOffice wraps sooner than the estimate
             if height:
-                sheet.height(row, height)
+                sheet.height(row, height + 4)  # a little slack: LibreOffice sets lines looser
             sheet.write_row(row, values, body)
             if issue.file and issue.sheet and issue.cell:
                 sheet.link(row, 4, os.path.basename(issue.file), f"'{issue.sheet}'!{issue.cell}", issue.cell,

@@ -31,6 +31,7 @@ from addin.xlsx.styles import (
     set_widths,
     setup_print,
     style_header_row,
+    text_lines,
 )
 
 __all__ = ["Mark", "MarkTarget", "OpenpyxlTarget", "compute_marks", "check_rows", "apply_check", "mark_workbook",
@@ -42,6 +43,7 @@ SAVED_HEADER = "元の書式"
 CHECK_HEADERS = ("重要度", "区分", "シート", "セル", "項目ID", "列", "入力されている値", "直し方", SAVED_HEADER)
 HEADER_ROW = 3  # 1-based: title, summary, then the table
 _SAVED = len(CHECK_HEADERS) - 1  # 0-based column of the restore data
+_TEXT_WIDTH = 80
 
 
 def _rgb(fill: PatternFill) -> tuple[int, int, int]:
@@ -208,15 +210,19 @@ class OpenpyxlTarget:
                 c = ws.cell(r, col, value)
                 if r > HEADER_ROW:
                     c.font, c.alignment = BODY_FONT, WRAP_TOP
-            if r > HEADER_ROW and row[2] in self.wb.sheetnames and row[3]:
-                ws.cell(r, 4).hyperlink = Hyperlink(ref=f"D{r}", location=f"'{row[2]}'!{row[3]}")
+            if r > HEADER_ROW:
+                # Spreadsheet applications do not grow a row written by a program: as tall as its text.
+                lines = max(text_lines(str(row[7] or ""), _TEXT_WIDTH * 0.85), text_lines(str(row[6] or ""), 17))
+                ws.row_dimensions[r].height = 15 * lines if lines > 1 else None
+                if row[2] in self.wb.sheetnames and row[3]:
+                    ws.cell(r, 4).hyperlink = Hyperlink(ref=f"D{r}", location=f"'{row[2]}'!{row[3]}")
         ws["A1"].font, ws["A2"].font = TITLE_FONT, BOLD_FONT
         style_header_row(ws, HEADER_ROW, 1, len(CHECK_HEADERS) - 1)
         ws.column_dimensions["I"].hidden = True
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
         if len(rows) > HEADER_ROW:
             ws.auto_filter.ref = f"A{HEADER_ROW}:H{len(rows)}"
-        set_widths(ws, {"A": 8, "B": 14, "C": 10, "D": 8, "E": 10, "F": 14, "G": 20, "H": 80})
+        set_widths(ws, {"A": 8, "B": 14, "C": 10, "D": 8, "E": 10, "F": 14, "G": 20, "H": _TEXT_WIDTH})
         setup_print(ws, header_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 

@@ -87,7 +87,8 @@ def test_validate_button_writes_report_and_records_it(plan, plan_path, tmp_path)
     message = dispatch("btnValidate", book)
     assert "3 件を検証しました" in message and "要修正 1 件" in message
     assert (tmp_path / "出力_R8" / "検証結果_R8.xlsx").exists()
-    assert list((tmp_path / "出力_R8" / "差戻し_R8").glob("*.xlsx"))
+    assert list((tmp_path / "出力_R8" / "差戻し_R8").glob("差戻し_R8_*.xlsx"))
+    assert (tmp_path / "出力_R8" / "差戻し_R8" / "督促_R8.xlsx").exists() and "督促リスト" in message
     recorded = book.written["実行結果"]
     assert recorded[0] == ["日時", "操作", "項目", "内容"]
     assert any(row[1] == "検証" and row[2] == "要修正" and row[3] == "1" for row in recorded)
