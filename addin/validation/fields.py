@@ -114,13 +114,17 @@ PARSERS: dict[str, Callable[[RawCell, bool], object]] = {
 }
 
 
+# Other spellings of a progress word (said without a warning); any other synonym may mean something else.
+_SAME_WORD = frozenset({"予定通り", "予定とおり", "前倒", "遅れている", "完了済", "完了済み"})
+
+
 def _reinterpretation(spec: dict, cell: RawCell, value: object) -> tuple[str, object] | None:
     """``(variant, read_as)`` when a typed value was read as something the clerk may not have meant."""
     typed = clean_text(cell.value) if isinstance(cell.value, str) else None
     if typed is None or value is None:
         return None
     parse = spec.get("x-parse")
-    if parse == "progress" and fold_width(typed) != value:
+    if parse == "progress" and fold_width(typed) != value and fold_width(typed) not in _SAME_WORD:
         return "choice", value  # 「順調」 read as 予定どおり
     if parse == "amount":
         unit = fold_width(typed).rstrip().rstrip("円")

@@ -110,7 +110,7 @@ def test_yen_read_as_thousands_is_said(plan, tmp_path):
 
 def test_full_width_and_plain_units_are_not_reinterpretations(plan, tmp_path):
     first, second = _items(plan)[:2]
-    wb = _form(plan, **{first: {"自己評価": "Ａ", "効果額（千円）": "1,234千円"}, second: {"進捗": "予定どおり　"}})
+    wb = _form(plan, **{first: {"自己評価": "Ａ", "効果額（千円）": "1,234千円"}, second: {"進捗": "予定通り"}})
     assert not [i for i in _issues(plan, wb, tmp_path) if i.code == "reinterpreted"]
 
 
