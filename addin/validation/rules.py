@@ -89,21 +89,25 @@ class Rule:
 # ------------------------------------------------------------------ checks
 
 
+# The form's own sheets, and the list 入力チェック adds (addin.validation.marks.CHECK_SHEET).
 _KNOWN_SHEETS = {T.INPUT_SHEET, T.KPI_SHEET, T.META_SHEET, T.GUIDE_SHEET, "入力チェック結果"}
 
 
 def check_template(rule: Rule, ctx: Context) -> Iterator[Issue]:
     records = ctx.records
-    # A sheet the department renamed is the one sheet that is none of the form's own.
+    # A sheet the department renamed: the one sheet that is none of the form's own and keeps the
+    # old name in the new one (「入力 (2)」), else the only sheet that is none of the form's own.
     strangers = [s for s in records.sheets if s not in _KNOWN_SHEETS]
+    missing = [s for s in (T.INPUT_SHEET, T.KPI_SHEET) if s not in records.sheets]
     for sheet, headers in ((T.INPUT_SHEET, T.INPUT_HEADERS), (T.KPI_SHEET, T.KPI_HEADERS)):
         table = records.tables.get(sheet)
         if sheet not in records.sheets:
             if sheet == T.KPI_SHEET and not _leads_kpis(ctx):
                 continue  # a department without KPIs does not need the sheet
-            missing = [s for s in (T.INPUT_SHEET, T.KPI_SHEET) if s not in records.sheets]
-            if len(strangers) == 1 and len(missing) == 1:
-                yield rule.issue(ctx, sheet, variant="renamed_sheet", found=strangers[0])
+            named = [s for s in strangers if sheet in s]
+            renamed = named if named else (strangers if len(missing) == 1 else [])
+            if len(renamed) == 1:
+                yield rule.issue(ctx, sheet, variant="renamed_sheet", found=renamed[0])
             else:
                 yield rule.issue(ctx, sheet, variant="missing_sheet")
         elif table is not None and table.header_row is None:

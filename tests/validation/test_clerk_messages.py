@@ -153,3 +153,21 @@ def test_wrong_year_in_reiwa_words(plan, tmp_path):
     (issue,) = [i for i in _issues(plan, wb, tmp_path) if i.code == "wrong_year"]
     assert issue.text == ("令和7年度の様式です（今回提出していただくのは令和8年度の様式です）。"
                           "令和8年度の様式に入力し直して、提出し直してください。")
+
+
+def test_a_renamed_sheet_is_found_among_other_sheets_by_its_old_name(plan, tmp_path):
+    wb = _form(plan)
+    wb.create_sheet("課内メモ")
+    wb["KPI実績"].title = "KPI実績（提出用）"
+    (issue,) = [i for i in _issues(plan, wb, tmp_path) if i.code == "wrong_template"]
+    assert issue.text == "シート「KPI実績」の名前が「KPI実績（提出用）」に変わっています。シート名を「KPI実績」に戻してください。"
+
+
+def test_a_deleted_sheet_says_both_ways_back(plan, tmp_path):
+    wb = _form(plan)
+    wb.create_sheet("課内メモ")
+    wb.create_sheet("作業用")
+    del wb["入力"]
+    (issue,) = [i for i in _issues(plan, wb, tmp_path) if i.code == "wrong_template"]
+    assert issue.text == ("シート「入力」がありません。シート名を変えた場合は、シート名を「入力」に戻してください。"
+                          "シートを削除した場合は、事務局が配布した様式に入力し直して、提出し直してください。")
