@@ -39,7 +39,7 @@ def extra_row(raw: RawRow, path: str) -> Issue | None:
         return None
     column, first = typed[0]
     return make_issue("extra_row", path, raw.sheet, first.cell, None, column, first.value,
-                      variant="kpi" if raw.sheet == T.KPI_SHEET else None, row=raw.row, text=shown(first.value, 30))
+                      variant="kpi" if raw.sheet == T.KPI_SHEET else None, row=raw.row, typed=shown(first.value, 30))
 
 
 def _is_percent_kpi(plan, key: tuple, default: bool) -> bool:

@@ -94,8 +94,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
                     "1行にまとめ、余分な行を削除してください。",
          }),
     Code("extra_row", ERROR, "追加された行",
-         "{row}行目は配布した様式にない行です（「{text}」と入力されています）。" + _MOVE_AND_DELETE, {
-             "kpi": "{row}行目は配布した様式にない行です（「{text}」と入力されています）。入力した内容を該当する指標の行の"
+         "{row}行目は配布した様式にない行です（「{typed}」と入力されています）。" + _MOVE_AND_DELETE, {
+             "kpi": "{row}行目は配布した様式にない行です（「{typed}」と入力されています）。入力した内容を該当する指標の行の"
                     "「備考」などに移してから、この行を削除してください。",
          }),
     Code("required", ERROR, "未入力", "「{column}」が入力されていません。入力してください。", {
@@ -251,6 +251,9 @@ def make_issue(code: str, file: str | None, sheet: str | None = None, cell: str 
                item_id: str | None = None, column: str | None = None, value: object = None,
                severity: str | None = None, variant: str | None = None, **details: object) -> Issue:
     """An Issue of ``code`` at its place; ``variant`` picks the situation's template, ``details`` fill it."""
+    if "text" in details:
+        # Messages are never passed in: each situation is a template (variant) of its code in CODES.
+        raise TypeError(f"make_issue({code!r}) takes no text=; add a variant to CODES[{code!r}] instead")
     spec = CODES[code]
     if variant is not None and variant not in spec.variants:
         raise KeyError(f"{code} has no variant {variant!r}")

@@ -171,3 +171,26 @@ def test_a_deleted_sheet_says_both_ways_back(plan, tmp_path):
     (issue,) = [i for i in _issues(plan, wb, tmp_path) if i.code == "wrong_template"]
     assert issue.text == ("シート「入力」がありません。シート名を変えた場合は、シート名を「入力」に戻してください。"
                           "シートを削除した場合は、事務局が配布した様式に入力し直して、提出し直してください。")
+
+
+def test_an_erased_item_id_is_to_be_typed_back(plan, tmp_path):
+    wb = _form(plan)
+    item = _items(plan)[1]
+    cell = address(wb, "入力", item, "項目ID")
+    wb["入力"][cell] = None
+    issue = _at(_issues(plan, wb, tmp_path), cell, "required")
+    assert issue.text == "この行の「項目ID」が消されています。配布した様式のとおりに項目IDを入力し直してください。"
+
+
+def test_an_inserted_kpi_row_is_an_extra_row(plan, tmp_path):
+    wb = _form(plan)
+    key = plan.kpis_led_by(DEPT)[0].key
+    row = int(address(wb, "KPI実績", key, "項目ID")[1:]) + 1
+    ws = wb["KPI実績"]
+    ws.insert_rows(row)
+    note_col = address(wb, "KPI実績", key, "備考").rstrip("0123456789")
+    ws[f"{note_col}{row}"] = "補足"
+    issue = _at(_issues(plan, wb, tmp_path), f"{note_col}{row}")
+    assert issue.code == "extra_row"
+    assert issue.text == (f"{row}行目は配布した様式にない行です（「補足」と入力されています）。"
+                          "入力した内容を該当する指標の行の「備考」などに移してから、この行を削除してください。")

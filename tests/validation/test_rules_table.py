@@ -75,3 +75,10 @@ def test_entry_schema_titles_are_the_template_headers():
     assert [p["title"] for p in schema("entry_row")["properties"].values()] == list(T.INPUT_HEADERS)
     assert [p["title"] for p in schema("kpi_row")["properties"].values()] == list(T.KPI_HEADERS)
     assert set(schema("entry_row")["required"]) >= {"item_id", "status", "grade", "progress"}
+
+
+def test_a_message_cannot_be_passed_in():
+    import pytest
+
+    with pytest.raises(TypeError, match="variant"):
+        make_issue("required", "f.xlsx", text="自由な文")
