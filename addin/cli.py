@@ -150,7 +150,7 @@ def gantt(plan: str, out: str, year: str | None) -> None:
 @_year_option()
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="結果を JSON で書き出す")
 @click.option("--report", "report", type=click.Path(dir_okay=False), help="検証結果シートの .xlsx を書き出す")
-@click.option("--return-dir", "return_dir", type=click.Path(file_okay=False), help="課ごとの差戻しリストを書き出すフォルダ")
+@click.option("--return-dir", "return_dir", type=click.Path(file_okay=False), help="課ごとの差戻しリストと督促リスト（督促_R8.xlsx）を書き出すフォルダ")
 def validate(plan: str, inputs: tuple[str, ...], year: str | None, json_path: str | None, report: str | None,
              return_dir: str | None) -> None:
     """提出された課の入力様式（ファイルまたはフォルダ）を検証する。
@@ -165,7 +165,7 @@ def validate(plan: str, inputs: tuple[str, ...], year: str | None, json_path: st
     loaded = _load_plan(plan)
     result = validate_and_report(loaded, inputs, _resolve_year(loaded, year), json_path=json_path, report=report,
                                  return_dir=return_dir)
-    for path in result.return_lists:
+    for path in [*result.return_lists, *([result.reminder_path] if result.reminder_path else [])]:
         click.echo(str(path))
     run = result.run
     _echo_summary(run)

@@ -6,8 +6,9 @@ methods, so every button is tested without Excel.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 __all__ = ["ExcelBook", "XlwingsBook", "caller_book", "XLWINGS_HINT"]
 
@@ -20,10 +21,56 @@ class ExcelBook(Protocol):
     path: Path
 
     def sheet_rows(self, name: str) -> list[list[object]] | None: ...
-    def write_rows(self, name: str, rows: Sequence[Sequence[object]]) -> None: ...
+    def write_rows(self, name: str, rows: Sequence[Sequence[object]], hidden_columns: Sequence[int] = ()) -> None: ...
     def save_copy(self, target: Path) -> None: ...
-    def mark_cell(self, sheet: str, cell: str, rgb: tuple[int, int, int], note: str) -> None: ...
-    def clear_marks(self, sheet: str, cells: Sequence[str]) -> None: ...
+    # 入力チェック (addin.validation.marks.MarkTarget): a cell's own fill and comment, read and put back.
+    def cell_state(self, sheet: str, cell: str) -> dict | None: ...
+    def restore_cell(self, sheet: str, cell: str, state: dict, comment_too: bool) -> None: ...
+    @contextmanager
+    def _formattable(self, name: str) -> Iterator[object]:
+        """The sheet, unprotected while marks change (a protected form refuses fills and notes), then protected again.
+
+        The forms are protected without a password; the same protection is put back.
+        """
+        sheet = self.book.sheets[name]
+        api = sheet.api
+        protected = bool(api.ProtectContents)
+        if protected:
+            allow = api.Protection
+            rows, cols = bool(allow.AllowFormattingRows), bool(allow.AllowFormattingColumns)
+            api.Unprotect()
+        try:
+            yield sheet
+        finally:
+            if protected:
+                api.Protect(Contents=True, AllowFormattingRows=rows, AllowFormattingColumns=cols)
+
+    def cell_state(self, sheet: str, cell: str) -> dict | None:
+        target = self._sheet(sheet)
+        if target is None:
+            return None
+        rng = target.range(cell)
+        color = rng.color
+        return {"fill": list(color) if color else None, "comment": rng.note.text if rng.note is not None else None}
+
+    def restore_cell(self, sheet: str, cell: str, state: dict, comment_too: bool) -> None:
+        with self._formattable(sheet) as target:
+            rng = target.range(cell)
+            rng.color = tuple(state["fill"]) if state.get("fill") else None
+            if comment_too:
+                if rng.note is not None:
+                    rng.note.delete()
+                if state.get("comment"):
+                    rng.add_note(state["comment"])
+
+    def mark_cell(self, sheet: str, cell: str, rgb: tuple[int, int, int], note: str) -> None:
+        with self._formattable(sheet) as target:
+            rng = target.range(cell)
+            rng.color = rgb
+            if rng.note is not None:
+                rng.note.delete()
+            rng.add_note(note)
+
     def activate(self, sheet: str) -> bool: ...
     def status(self, text: str | None) -> None: ...
     def alert(self, text: str, title: str = "行革進行管理") -> None: ...
@@ -47,13 +94,16 @@ class XlwingsBook:
         values = sheet.used_range.options(ndim=2).value
         return [list(row) for row in values]
 
-    def write_rows(self, name: str, rows: Sequence[Sequence[object]]) -> None:
+    def write_rows(self, name: str, rows: Sequence[Sequence[object]], hidden_columns: Sequence[int] = ()) -> None:
         sheet = self._sheet(name) or self.book.sheets.add(name, after=self.book.sheets[-1])
         sheet.clear()
         if rows:
-            sheet.range("A1").value = [list(r) for r in rows]
+            width = max(len(r) for r in rows)
+            sheet.range("A1").value = [list(r) + [None] * (width - len(r)) for r in rows]
             sheet.range("A1").expand("right").font.bold = True
             sheet.autofit("c")
+        for col in hidden_columns:
+            sheet.range((1, col)).api.EntireColumn.Hidden = True
 
     def save_copy(self, target: Path) -> None:
         # SaveCopyAs keeps the open book untouched (its name, its dirty state); both Windows and

@@ -24,10 +24,7 @@ __all__ = ["dispatch", "BUTTONS", "RESULT_SHEET", "CHECK_SHEET"]
 
 log = logging.getLogger(__name__)
 RESULT_SHEET = "実行結果"
-CHECK_SHEET = "入力チェック結果"
-CHECK_HEADERS = ["重要度", "区分", "シート", "セル", "項目ID", "列", "値", "内容"]
-ERROR_RGB = (255, 199, 206)
-WARNING_RGB = (255, 235, 156)
+CHECK_SHEET = "入力チェック結果"  # addin.validation.marks.CHECK_SHEET
 
 
 @dataclass
@@ -107,10 +104,10 @@ def _validate(ctx: Context) -> str:
                                  return_dir=ctx.output_dir / f"差戻し_{ctx.year_label}")
     run, report = result.run, result.report_path
     _record(ctx.book, "検証", [("提出フォルダ", ctx.submit_dir), ("検証結果", report), *_summary_lines(run),
-                               ("差戻しリスト", len(result.return_lists))])
+                               ("差戻しリスト", len(result.return_lists)), ("督促リスト", result.reminder_path)])
     s = run.summary()
     return (f"{s['files']} 件を検証しました。正常 {s['ok']} 件、要修正 {s['invalid']} 件、読めない {s['unreadable']} 件。\n"
-            f"検証結果: {report}")
+            f"検証結果: {report}\n差戻しリスト {len(result.return_lists)} 件と督促リスト: {result.reminder_path.parent}")
 
 
 def _consolidate(ctx: Context) -> str:
@@ -140,24 +137,29 @@ def _finance(ctx: Context) -> str:
     return "財政課向けの集計を書き出しました。\n" + "\n".join(str(p) for p in paths)
 
 
+class _CheckTarget:
+    """The open workbook as a :class:`addin.validation.marks.MarkTarget`: the library decides, the book applies."""
+
+    def __init__(self, book: ExcelBook):
+        self.book = book
+        self.cell_state, self.restore_cell, self.mark_cell = book.cell_state, book.restore_cell, book.mark_cell
+
+    def check_rows(self) -> list[list[object]] | None:
+        return self.book.sheet_rows(CHECK_SHEET)
+
+    def write_check_rows(self, rows: list[list[object]]) -> None:
+        from addin.validation.marks import CHECK_HEADERS
+
+        self.book.write_rows(CHECK_SHEET, rows, hidden_columns=(len(CHECK_HEADERS),))
+
+
 def _check(book: ExcelBook, tmp: Path) -> str:
-    """入力チェック: validate the open department workbook and mark its bad cells."""
+    """入力チェック: validate the open department workbook, mark its bad cells, list the issues (labels, not codes)."""
+    from addin.validation.marks import apply_check
     from addin.validation.validate import check_workbook
 
     issues = check_workbook(_saved_copy(book, tmp))
-    previous = book.sheet_rows(CHECK_SHEET) or []
-    for row in previous[1:]:
-        if len(row) >= 4 and row[2] and row[3]:
-            book.clear_marks(str(row[2]), [str(row[3])])
-    rows: list[list[object]] = [CHECK_HEADERS]
-    for issue in issues:
-        severity = "エラー" if issue.severity == ERROR else "警告"
-        rows.append([severity, issue.code, issue.sheet, issue.cell, issue.item_id, issue.column, issue.value, issue.message])
-        if issue.sheet and issue.cell:
-            book.mark_cell(issue.sheet, issue.cell, ERROR_RGB if issue.severity == ERROR else WARNING_RGB, issue.message)
-    if len(rows) == 1:
-        rows.append(["", "", "", "", "", "", "", "問題は見つかりませんでした。"])
-    book.write_rows(CHECK_SHEET, rows)
+    apply_check(_CheckTarget(book), issues)
     errors = sum(1 for i in issues if i.severity == ERROR)
     if not issues:
         return "入力チェック: 問題は見つかりませんでした。このまま提出できます。"

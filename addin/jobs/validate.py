@@ -9,6 +9,7 @@ from typing import Iterable
 
 from addin.jsonio import write_json
 from addin.plan.model import Plan
+from addin.reports.reminder import write_reminder_list
 from addin.reports.validation import write_return_lists, write_validation_report
 from addin.validation.submission import ValidationRun
 from addin.validation.validate import validate_inputs
@@ -24,16 +25,18 @@ class ValidationResult:
     json_path: Path | None = None
     report_path: Path | None = None
     return_lists: list[Path] = field(default_factory=list)
+    reminder_path: Path | None = None  # 督促_R8.xlsx, beside the send-back lists
 
     @property
     def written(self) -> list[Path]:
-        return [p for p in (self.json_path, self.report_path) if p is not None] + self.return_lists
+        return [p for p in (self.json_path, self.report_path, self.reminder_path) if p is not None] + self.return_lists
 
 
 def validate_and_report(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, *,
                         json_path: str | os.PathLike | None = None, report: str | os.PathLike | None = None,
                         return_dir: str | os.PathLike | None = None) -> ValidationResult:
-    """Validate ``inputs`` for ``year``; write the JSON, the 検証結果 workbook and the 差戻し lists asked for."""
+    """Validate ``inputs`` for ``year``; write the JSON, the 検証結果 workbook, and the 差戻し lists and the
+    督促 list (in ``return_dir``) asked for."""
     run = validate_inputs(plan, [Path(p) for p in inputs], year)
     result = ValidationResult(run)
     if json_path:
@@ -42,4 +45,6 @@ def validate_and_report(plan: Plan, inputs: Iterable[str | os.PathLike], year: i
         result.report_path = write_validation_report(run, plan, Path(report))
     if return_dir:
         result.return_lists = write_return_lists(run, plan, Path(return_dir))
+        if plan is not None:
+            result.reminder_path = write_reminder_list(run, plan, Path(return_dir))
     return result

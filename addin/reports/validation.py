@@ -8,37 +8,36 @@ consolidated report.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from pathlib import Path
 
 from openpyxl.styles import Font
 
-from addin.fiscal import format_fiscal_year
-from addin.reports.common import header_cells
-from addin.validation.codes import label
+from addin.fiscal import format_fiscal_year, format_fiscal_year_long
+from addin.reports.common import header_cells, row_height
+from addin.reports.letters import contacts_of, japanese_date
+from addin.validation.codes import label, shown
 from addin.validation.issues import ERROR, Issue
 from addin.validation.submission import UNREADABLE, ValidationRun
 from addin.validation.validate import RETURN_LIST_PREFIX
 from addin.xlsx.styles import BODY_FONT, BOLD_FONT, FONT_NAME, THIN_BORDER, TITLE_FONT, WRAP_TOP
 from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 
-__all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "return_list_name"]
+__all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "RETURN_HEADERS",
+           "return_list_name", "department_issues", "SECRETARIAT_ONLY"]
 
 ISSUE_HEADERS = ("重要度", "区分", "ファイル", "担当課", "シート", "セル", "項目ID", "列", "値", "内容")
 LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
 _WIDTHS = (8, 14, 24, 14, 10, 8, 10, 16, 20, 80)
-_RETURN_HEADERS = ("No.", "シート", "セル", "項目ID", "列", "入力されている値", "直してほしいこと")
-_RETURN_WIDTHS = (5, 10, 8, 10, 16, 20, 80)
+_HOW = "直し方"
+RETURN_HEADERS = ("No.", "対応", "シート", "セル", "項目ID", "改革項目", "列", "入力されている値", _HOW)
+_RETURN_WIDTHS = (5, 7, 9, 7, 9, 26, 14, 18, 62)
+_BOLD_LINES = ("再提出期限", "提出期限", "提出先", "問合せ先")
 
 
 def _severity(issue: Issue) -> str:
     return "エラー" if issue.severity == ERROR else "警告"
-
-
-def _shown(value: object) -> object:
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    return str(value)
 
 
 def _link_target(file: str, base: Path | None) -> str:
@@ -76,7 +75,7 @@ def add_issue_sheet(book: ReportBook, issues: list[Issue], title: str = "検証�
     for r, issue in enumerate(issues, start=header_row + 1):
         values = (_severity(issue), label(issue.code), os.path.basename(issue.file) if issue.file else None,
                   departments.get(issue.file), issue.sheet, issue.cell, issue.item_id, issue.column,
-                  _shown(issue.value), issue.message)
+                  _typed(issue.value), issue.message)
         sheet.write_row(r, values, body)
         if issue.file and issue.sheet and issue.cell:
             sheet.link(r, 6, _link_target(issue.file, base), f"'{issue.sheet}'!{issue.cell}", issue.cell, link_style,
@@ -94,7 +93,7 @@ def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -
     """Write the 検証結果 workbook of a validation run (atomically) and return its path."""
     path = Path(path)
     s = run.summary()
-    year = format_fiscal_year(run.year)
+    year = format_fiscal_year_long(run.year)
     summary = [("計画", plan.settings.plan_name if plan is not None else None), ("年度", year),
                ("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
                ("エラー件数", s["errors"]), ("警告件数", s["warnings"]), ("対象外（読み飛ばし）", len(run.skipped))]
@@ -113,49 +112,115 @@ def return_list_name(year: int, department: str) -> str:
     return f"{RETURN_LIST_PREFIX}{format_fiscal_year(year)}_{department}.xlsx"
 
 
-def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike) -> list[Path]:
-    """One send-back workbook per department whose newest file has errors (or could not be read)."""
+# Warnings that are the secretariat's business, never a department's (SPEC: plan_changed).
+SECRETARIAT_ONLY = frozenset({"plan_changed"})
+
+
+def department_issues(results: list) -> list[Issue]:
+    """What one department is told: every issue of its newest files but the secretariat's own warnings,
+    and for a file superseded by a newer one only that it was superseded."""
+    issues = []
+    for result in results:
+        for issue in result.issues:
+            if issue.code in SECRETARIAT_ONLY or result.superseded and issue.code != "duplicate_submission":
+                continue
+            issues.append(issue)
+    return issues
+
+
+def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
+                       today: _dt.date | None = None) -> list[Path]:
+    """One send-back workbook per department with something to fix or check: errors (the file is sent back)
+    or warnings only (the file is accepted; the department is asked to check)."""
     out_dir = Path(out_dir)
-    year = format_fiscal_year(run.year)
+    today = today or _dt.date.today()
     by_department: dict[str, list] = {}
     for result in run.files:
-        if result.department and not result.superseded:
+        if result.department:
             by_department.setdefault(result.department, []).append(result)
     written: list[Path] = []
     for department, results in by_department.items():
-        bad = [r for r in results if r.errors]
-        if not bad:
+        issues = department_issues(results)
+        if not issues:
             continue
-        issues = [i for r in bad for i in r.issues]
-        written.append(write_book(out_dir / return_list_name(run.year, department),
-                                  lambda book: _add_return_sheet(book, plan, year, department, bad, issues),
-                                  title=f"入力様式の修正のお願い（{year}・{department}）"))
+        letter = _Letter(run.year, department, [r for r in results if not r.superseded] or results, issues,
+                         plan, today)
+        written.append(write_book(out_dir / return_list_name(run.year, department), letter.write, title=letter.title))
     return written
 
 
-def _add_return_sheet(book: ReportBook, plan, year: str, department: str, bad: list, issues: list[Issue]) -> None:
-    """One department's send-back list: a short letter, then the cells to fix."""
-    files = "、".join(os.path.basename(r.path) for r in bad)
-    unreadable = any(r.status == UNREADABLE for r in bad)
-    lines = [
-        f"{department} ご担当者様",
-        "",
-        f"{year}の進行管理の入力様式（{files}）を確認したところ、下の表の{len(issues)}件について修正が必要です。",
-        ("ファイルを開けなかったため、内容を確認できていません。表の「内容」のとおり対応してください。" if unreadable else
-         "表の「シート」「セル」の場所を直してください（「内容」に直し方を書いています）。"),
-        "修正したら上書き保存し、同じファイル名で事務局へ提出し直してください。",
-        f"（{plan.settings.plan_name if plan is not None else '行動計画'} 事務局）",
-    ]
-    sheet = book.add_sheet("差戻し")
-    sheet.widths(dict(enumerate(_RETURN_WIDTHS, start=1)))
-    sheet.write(1, 1, f"入力様式の修正のお願い（{year}・{department}）", book.style(font=TITLE_FONT))
-    for r, text in enumerate(lines, start=2):
-        sheet.write(r, 1, text, book.style(font=BODY_FONT))
-    header_row = len(lines) + 3
-    header_cells(sheet, header_row, _RETURN_HEADERS)
-    body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
-    for n, issue in enumerate(issues, start=1):
-        sheet.write_row(header_row + n, (n, issue.sheet, issue.cell, issue.item_id, issue.column, _shown(issue.value),
-                                         issue.message.split(": ", 1)[-1]), body)
-    sheet.freeze(f"A{header_row + 1}")
-    sheet.print_setup((header_row, header_row))
+class _Letter:
+    """One department's send-back list: a short letter, then one row per cell to fix or check."""
+
+    def __init__(self, year: int, department: str, files: list, issues: list[Issue], plan, today: _dt.date):
+        self.year, self.department, self.files, self.issues, self.plan, self.today = (
+            year, department, files, issues, plan, today)
+        self.errors = sum(1 for i in issues if i.severity == ERROR)
+        what = "入力様式の修正のお願い" if self.errors else "入力内容の確認のお願い"
+        self.title = f"{what}（{format_fiscal_year_long(year)}・{department}）"
+
+    def lines(self) -> list[str]:
+        year = format_fiscal_year_long(self.year)
+        files = "、".join(os.path.basename(r.path) for r in self.files)
+        checks = len(self.issues) - self.errors
+        contacts = contacts_of(self.plan)
+        if any(r.status == UNREADABLE for r in self.files):
+            ask = f"ファイルを開けなかったため、内容を確認できていません。表の「{_HOW}」のとおりに対応してください。"
+        elif self.errors:
+            ask = f"表の「セル」の場所を、「{_HOW}」のとおりに直してください（セルの場所をクリックすると開きます）。"
+        else:
+            ask = f"表の「{_HOW}」を読んで内容を確認し、直す場合は直した様式を提出し直してください。"
+        if self.errors:
+            found = f"下の表の{self.errors}件について修正が必要です" + (f"（ほかに確認のお願いが{checks}件あります）。" if checks else "。")
+            deadline = ("再提出期限", contacts.deadline)
+            send = "修正したら上書き保存し、同じファイル名で再提出期限までに提出先へ提出し直してください。"
+        else:
+            found = f"提出を受け付けました。下の表の{checks}件について、内容の確認をお願いします。"
+            deadline = ("提出期限", contacts.deadline)
+            send = "直す場合は上書き保存し、同じファイル名で提出期限までに提出先へ提出し直してください。"
+        plan_name = self.plan.settings.plan_name if self.plan is not None else "行動計画"
+        return [
+            f"作成日: {japanese_date(self.today)}",
+            f"{self.department} ご担当者様",
+            f"{plan_name} 事務局",
+            "",
+            f"{year}の進行管理の入力様式（{files}）を確認したところ、{found}",
+            ask,
+            send,
+            "",
+            f"{deadline[0]}: {deadline[1]}",
+            f"提出先: {contacts.submit_to}",
+            f"問合せ先: {contacts.contact}",
+        ]
+
+    def write(self, book: ReportBook) -> None:
+        lines = self.lines()
+        sheet = book.add_sheet("差戻し" if self.errors else "確認のお願い")
+        sheet.widths(dict(enumerate(_RETURN_WIDTHS, start=1)))
+        sheet.write(1, 1, self.title, book.style(font=TITLE_FONT))
+        for r, text in enumerate(lines, start=2):
+            sheet.write(r, 1, text, book.style(font=BOLD_FONT if text.startswith(_BOLD_LINES) else BODY_FONT))
+        header_row = len(lines) + 3
+        header_cells(sheet, header_row, RETURN_HEADERS)
+        body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
+        link_style = book.style(font=LINK_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
+        names = self.plan.items_by_id if self.plan is not None else {}
+        for n, issue in enumerate(self.issues, start=1):
+            item = names.get(issue.item_id) if issue.item_id else None
+            row = header_row + n
+            values = (n, "要修正" if issue.severity == ERROR else "要確認", issue.sheet, issue.cell, issue.item_id,
+                      item.name if item is not None else None, issue.column, _typed(issue.value), issue.text)
+            height = row_height(values, [w * 0.85 for w in _RETURN_WIDTHS])  # LibreOffice wraps sooner than the estimate
+            if height:
+                sheet.height(row, height + 4)  # a little slack: LibreOffice sets lines looser
+            sheet.write_row(row, values, body)
+            if issue.file and issue.sheet and issue.cell:
+                sheet.link(row, 4, os.path.basename(issue.file), f"'{issue.sheet}'!{issue.cell}", issue.cell,
+                           link_style, tooltip="提出したファイルが同じフォルダにあれば、クリックでそのセルを開きます")
+        sheet.freeze(f"A{header_row + 1}")
+        sheet.print_setup((header_row, header_row))
+
+
+def _typed(value: object) -> object:
+    """The value as the department typed it: text as is, numbers as people write them."""
+    return value if value is None or isinstance(value, str) else shown(value)

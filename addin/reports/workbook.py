@@ -75,7 +75,7 @@ def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | N
     add_grades_sheet(book, summary)
     add_effects_sheet(book, summary)
     add_gantt_sheet(book, summary.plan, summary.year, progress_by_item(summary))
-    add_tracker_sheet(book, summary, run)
+    add_tracker_sheet(book, summary, run, base)
     _add_issues_sheet(book, summary, run, base)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from addin.fiscal import FiscalYearError, parse_fiscal_year
 from addin.forms import layout as T
 from addin.normalize import clean_text
+from addin.validation.codes import make_issue, shown
 from addin.validation.fields import ENTRY_SCHEMA, KPI_SCHEMA, check_row
-from addin.validation.issues import Issue
-from addin.validation.records import WorkbookRecords
+from addin.validation.issues import ERROR, Issue
+from addin.validation.records import RawRow, WorkbookRecords
 from addin.validation.rules import Context, department_from_name, run_rules
 from addin.validation.submission import EntryRow, KpiRow, Submission
 from addin.xlsx.tables import header_key
@@ -23,6 +24,22 @@ def department_of(records: WorkbookRecords) -> str | None:
     if text:
         return text
     return department_from_name(records.path)
+
+
+# The cells the plan fills on every row the form was generated with: a row with none is one the clerk inserted.
+_ROW_KEYS = {T.INPUT_SHEET: ("項目ID", "改革項目", "主な取組"), T.KPI_SHEET: ("項目ID", "指標名", "単位")}
+
+
+def extra_row(raw: RawRow, path: str) -> Issue | None:
+    """``extra_row`` for a row that is none of the department's items (no 項目ID, no fixed cell), else None."""
+    if any(raw.cells[n].value is not None for n in _ROW_KEYS[raw.sheet] if n in raw.cells):
+        return None
+    typed = [(name, c) for name, c in raw.cells.items() if c.value is not None]
+    if not typed:
+        return None
+    column, first = typed[0]
+    return make_issue("extra_row", path, raw.sheet, first.cell, None, column, first.value,
+                      variant="kpi" if raw.sheet == T.KPI_SHEET else None, row=raw.row, typed=shown(first.value, 30))
 
 
 def _is_percent_kpi(plan, key: tuple, default: bool) -> bool:
@@ -43,9 +60,13 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
     input_table = records.table(T.INPUT_SHEET)
     if input_table is not None:
         for raw in input_table.rows:
+            extra = extra_row(raw, records.path)
+            if extra is not None:
+                issues.append(extra)
+                continue
             record, cells, row_issues = check_row(raw, ENTRY_SCHEMA, records.path)
             issues.extend(row_issues)
-            failed = {i.column for i in row_issues}
+            failed = {i.column for i in row_issues if i.severity == ERROR}
             entry = EntryRow(
                 item_id=record.get("item_id"), row=raw.row,
                 status=record.get("status") if "取組状況" not in failed else None,
@@ -60,6 +81,10 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
     kpi_table = records.table(T.KPI_SHEET)
     if kpi_table is not None:
         for raw in kpi_table.rows:
+            extra = extra_row(raw, records.path)
+            if extra is not None:
+                issues.append(extra)
+                continue
             item_id = _text(raw.cells["項目ID"].value)
             name = _text(raw.cells["指標名"].value)
             # The plan's unit decides; without a plan (or for a KPI it lacks), the workbook's own 単位 cell.
@@ -67,7 +92,7 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
             percent = _is_percent_kpi(plan, (_fold(item_id) if item_id else None, name), own_percent)
             record, cells, row_issues = check_row(raw, KPI_SCHEMA, records.path, percent_unit=percent)
             issues.extend(row_issues)
-            failed = {i.column for i in row_issues}
+            failed = {i.column for i in row_issues if i.severity == ERROR}
             kpi = KpiRow(
                 item_id=record.get("item_id"), name=record.get("name"), row=raw.row,
                 actual=record.get("actual") if "実績値" not in failed else None,

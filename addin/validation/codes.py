@@ -1,53 +1,143 @@
-"""Every issue code: its severity, its Japanese label and the message a clerk reads.
+"""Every issue code, its severity, its Japanese label and the messages a clerk reads; and the Issue value.
 
-This is the one place where codes meet words. Messages say what to do; the
-place (file, sheet, cell, column) is put in front by :func:`make_issue`, so a
-template only says what is wrong and how to fix it. ``{value}``, ``{column}``
-and any keyword given to :func:`make_issue` may be used in a template.
+This is the one place where codes meet words. An :class:`Issue` keeps its
+code, its place (file, sheet, cell, item, column), the value as typed and the
+details of the situation (template parameters); its Japanese message is built
+from the table below when it is shown (``issue.text``, ``issue.message``), and
+nothing ever parses a message back.
+
+A code has one template, and a variant per situation where one template would
+not say what to do (``wrong_template`` for a missing sheet differs from a
+renamed one). To add a code: add a ``Code`` row (code, severity, label,
+template, optionally ``variants``) and call ``make_issue("code", file, sheet,
+cell, item_id, column, value, variant=..., **details)``. A template may use
+``{value}``, ``{column}``, ``{item_id}`` and any detail; numbers are written
+the way people write them (``5,600,000``), text exactly as typed.
+
+The :class:`Issue` lives here, beside the table it renders from, so that an
+issue can show its own message without an import cycle;
+:mod:`addin.validation.issues` is its public home.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
 
-from addin.validation.issues import ERROR, WARNING, Issue
+__all__ = ["ERROR", "WARNING", "Code", "CODES", "Issue", "label", "make_issue", "where", "shown", "render"]
 
-__all__ = ["Code", "CODES", "Blank", "label", "make_issue", "where"]
+ERROR = "error"
+WARNING = "warning"
+
+_REDO = "事務局が配布した様式に入力し直して、提出し直してください。"
+_MOVE_AND_DELETE = "入力した内容を該当する改革項目の行に移してから、この行を削除してください。"
 
 
 @dataclass(frozen=True)
 class Code:
-    """An issue code of SPEC, "Validation" (plus ``altered_cell``, a warning of this tool)."""
+    """An issue code of SPEC, "Validation" (plus the warnings ``altered_cell`` and ``reinterpreted`` of this tool)."""
 
     code: str
     severity: str
     label: str       # short, for the 区分 column of reports
     template: str    # what is wrong and what to do
+    variants: Mapping[str, str] = field(default_factory=dict)  # situation -> its own template
+
+    def template_for(self, variant: str | None) -> str:
+        """The template of one situation (the code's own when the variant is unknown or None)."""
+        return self.variants.get(variant, self.template) if variant else self.template
 
 
 CODES: dict[str, Code] = {c.code: c for c in (
+    # The reasons are the refusals of addin.xlsx.guard (each says what to do), passed as a detail.
     Code("unreadable", ERROR, "読めないファイル", "{reason}"),
-    # Workbook-level codes: their messages are the templates of addin.validation.rules.RULES.
-    Code("wrong_template", ERROR, "様式違い", "{detail}"),
-    Code("wrong_plan", ERROR, "計画違い", "{detail}"),
-    Code("wrong_year", ERROR, "年度違い", "{detail}"),
-    Code("unknown_item", ERROR, "計画にない項目", "{detail}"),
-    Code("missing_item", ERROR, "行の不足", "{detail}"),
-    Code("duplicate_item", ERROR, "行の重複", "{detail}"),
-    Code("required", ERROR, "未入力", "「{column}」が入力されていません。入力してください。"),
+    Code("wrong_template", ERROR, "様式違い",
+         "この課の入力様式ではないか、シートや見出しが消されています。" + _REDO, {
+             "missing_sheet": "シート「{sheet}」がありません。シート名を変えた場合は、シート名を「{sheet}」に戻してください。"
+                              "シートを削除した場合は、" + _REDO,
+             "renamed_sheet": "シート「{sheet}」の名前が「{found}」に変わっています。シート名を「{sheet}」に戻してください。",
+             "missing_headers": "シート「{sheet}」に見出し（{missing}）が見つかりません。見出しを書き換えた場合は元に戻してください。"
+                                "戻せない場合は、" + _REDO,
+             "missing_meta": "様式の情報（非表示シート「{meta}」）がありません。この課の入力様式ではないか、シートが消されています。"
+                             + _REDO,
+             "missing_meta_key": "様式の情報（非表示シート「{meta}」）の「{column}」がありません。" + _REDO,
+         }),
+    Code("wrong_plan", ERROR, "計画違い",
+         "今の計画「{plan}」で作った様式ではありません。" + _REDO, {
+             "other_plan": "別の計画「{value}」の様式です。今の計画「{plan}」で作った様式（事務局が配布します）に入力し直して、"
+                           "提出し直してください。",
+             "old_plan": "計画が変更される前に作られた古い様式です。今の計画「{plan}」で作った様式（事務局が配布します）に"
+                         "入力し直して、提出し直してください。",
+             "unknown_department": "担当課「{value}」は計画の実施担当にありません。担当課の名前を変えていないか確認し、"
+                                   + _REDO,
+         }),
+    Code("wrong_year", ERROR, "年度違い",
+         "{found}の様式です（今回提出していただくのは{expected}の様式です）。{expected}の様式に入力し直して、提出し直してください。"),
+    Code("unknown_item", ERROR, "計画にない項目",
+         "項目ID「{value}」は計画にありません。項目IDを書き換えた場合は元に戻してください。追加した行の場合は、"
+         + _MOVE_AND_DELETE, {
+             "not_assigned": "項目ID「{value}」は{department}の担当ではありません。項目IDを書き換えた場合は元に戻してください。"
+                             "追加した行の場合は、" + _MOVE_AND_DELETE,
+             "kpi": "指標「{value}」（項目ID {item_id}）は{department}が報告する指標ではありません。指標名を書き換えた場合は"
+                    "元に戻してください。追加した行の場合は、この行を削除してください。",
+         }),
+    Code("missing_item", ERROR, "行の不足",
+         "改革項目「{name}」（項目ID {item_id}）の行がありません。行を削除した場合は、配布した様式から行を戻して入力してください。", {
+             "kpi": "指標「{name}」（項目ID {item_id}）の行がありません。行を削除した場合は、配布した様式から行を戻して入力してください。",
+         }),
+    Code("duplicate_item", ERROR, "行の重複",
+         "項目ID「{value}」の行が2つ以上あります（最初の行はセル {first}）。1行にまとめ、余分な行を削除してください。", {
+             "kpi": "指標「{value}」（項目ID {item_id}）の行が2つ以上あります（最初の行はセル {first}）。"
+                    "1行にまとめ、余分な行を削除してください。",
+         }),
+    Code("extra_row", ERROR, "追加された行",
+         "{row}行目は配布した様式にない行です（「{typed}」と入力されています）。" + _MOVE_AND_DELETE, {
+             "kpi": "{row}行目は配布した様式にない行です（「{typed}」と入力されています）。入力した内容を該当する指標の行の"
+                    "「備考」などに移してから、この行を削除してください。",
+         }),
+    Code("required", ERROR, "未入力", "「{column}」が入力されていません。入力してください。", {
+        "item_id": "この行の「項目ID」が消されています。配布した様式のとおりに項目IDを入力し直してください。",
+    }),
     Code("invalid_choice", ERROR, "選択肢以外",
          "「{value}」は選べない値です。{choices} のいずれかをリストから選んでください。"),
-    Code("not_a_number", ERROR, "数値でない",
-         "「{value}」を数値として読めません。{hint}"),
-    Code("out_of_range", ERROR, "範囲外の値", "「{value}」は{detail}"),
-    Code("too_long", ERROR, "文字数超過",
-         "{length}文字あります。{limit}文字以内にまとめてください。"),
+    Code("not_a_number", ERROR, "数値でない", "「{value}」を数値として読めません。数値で入力してください。", {
+        "effect": "「{value}」を数値として読めません。千円単位の数値（例: 1234、1,234千円、123万円）で入力してください。"
+                  "効果がない場合は空欄にしてください。",
+        "actual": "「{value}」を数値として読めません。数値（例: 1,234、26%、1.5万）で入力してください。"
+                  "まだ分からない場合は空欄にして、備考に理由を書いてください。",
+    }),
+    Code("out_of_range", ERROR, "範囲外の値", "「{value}」はありえない値です。正しい値を入力してください。", {
+        "effect": "「{value}」はマイナスです。効果額は削減・増収できた額を0以上の千円単位で入力してください。",
+        "actual": "「{value}」はマイナスです。件数・率・金額はマイナスになりません。正しい実績値を入力してください。",
+    }),
+    Code("too_long", ERROR, "文字数超過", "{length}文字あります。{limit}文字以内にまとめてください。"),
     Code("formula_without_value", ERROR, "未計算の数式",
          "数式の計算結果が保存されていません。Excel で開いて再計算（F9）し、上書き保存してから提出してください。"
          "数式を使わず値を直接入力しても構いません。"),
-    Code("duplicate_submission", WARNING, "重複提出", "{detail}"),
-    Code("altered_cell", WARNING, "固定セルの変更", "{detail}"),
+    Code("duplicate_submission", WARNING, "重複提出",
+         "{department}の{year}の様式が2つ以上提出されています。新しい方（{newer}）を使い、このファイルは集約に使いません。"
+         "このファイルが正しい場合は、新しい方を取り下げて提出し直してください。"),
+    Code("altered_cell", WARNING, "固定セルの変更",
+         "計画で決まっている「{column}」が変更されています（計画: 「{expected}」、様式: 「{value}」）。"
+         "集約には計画の内容を使います。元に戻すか、変更が必要なら事務局に相談してください。"),
+    Code("inconsistent", WARNING, "矛盾する回答",
+         "回答が互いに食い違っています。内容を確認し、必要なら直してください。", {
+             "graded_not_started": "自己評価が「{value}」ですが、進捗は「未着手」です。どちらかが誤っていないか確認し、"
+                                   "未着手なら自己評価を見直してください。",
+             "dash_with_effect": "自己評価が「-」（評価しない）ですが、効果額「{effect}」千円が入力されています。"
+                                 "効果があった場合は自己評価を A・B・C から選び、効果がない場合は効果額を空欄にしてください。",
+             "late_graded_a": "進捗が「遅れ」ですが、自己評価は「A」です。どちらかが誤っていないか確認し、"
+                              "遅れているなら自己評価を見直してください。",
+         }),
+    Code("reinterpreted", WARNING, "読み替え",
+         "「{value}」を「{read_as}」として読み取りました。違う場合は直してください。", {
+             "choice": "「{value}」を「{read_as}」として読み取りました。意味が違う場合は、リストから選び直してください。",
+             "yen": "「{value}」を {read_as}千円 として読み取りました（この欄は千円単位です）。"
+                    "千円単位の金額のつもりなら「円」を消して入力し直してください。",
+         }),
 )}
 
 
@@ -55,6 +145,28 @@ def label(code: str) -> str:
     """The Japanese label of a code (the code itself when unknown)."""
     found = CODES.get(code)
     return found.label if found else code
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as a person writes it: text as typed (shortened), ``5,600,000`` for numbers, dates as dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer():
+            return f"{int(value):,}"
+        return f"{Decimal(repr(value)):,f}"
+    if isinstance(value, _dt.datetime) and value.time() == _dt.time(0):
+        value = value.date()
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 3] + "…"
 
 
 def where(file: str | None, sheet: str | None = None, cell: str | None = None, column: str | None = None) -> str:
@@ -69,24 +181,81 @@ def where(file: str | None, sheet: str | None = None, cell: str | None = None, c
     return text
 
 
-def make_issue(code: str, file: str | None, sheet: str | None = None, cell: str | None = None,
-               item_id: str | None = None, column: str | None = None, value: object = None,
-               severity: str | None = None, text: str | None = None, **fmt: object) -> Issue:
-    """An Issue whose message is ``text`` (or the code's template), prefixed with where the problem is."""
-    spec = CODES[code]
-    if text is None:
-        fields = {"value": "" if value is None else value, "column": column or "", "item_id": item_id or "", **fmt}
-        text = spec.template.format_map(Blank(fields))
-    place = where(file, sheet, cell, column)
-    if item_id and not cell:
-        place += f"（項目ID {item_id}）"
-    message = f"{place}: {text}" if place else text
-    return Issue(severity or spec.severity, code, str(file) if file is not None else "", sheet, cell, item_id,
-                 column, value, message)
+class _Params(dict):
+    """format_map helper: every parameter written as people write it; an unknown one is left empty."""
 
-
-class Blank(dict):
-    """format_map helper: an unknown placeholder is left empty."""
+    def __getitem__(self, key: str) -> str:
+        return shown(dict.__getitem__(self, key)) if key in self else ""
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def render(code: str, variant: str | None = None, details: Mapping[str, object] | None = None) -> str:
+    """The Japanese text (what is wrong, what to do) of one situation of a code."""
+    return CODES[code].template_for(variant).format_map(_Params(details or {}))
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem, placed exactly: file, sheet, A1 cell, item and column; its message is computed."""
+
+    severity: str
+    code: str
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    item_id: str | None = None
+    column: str | None = None
+    value: object = None            # as the department typed it
+    variant: str | None = None      # which template of the code
+    details: Mapping[str, object] = field(default_factory=dict, hash=False)  # template parameters
+
+    @property
+    def place(self) -> str:
+        """Where, in a clerk's words (file, sheet, cell, column; the item when there is no cell)."""
+        text = where(self.file, self.sheet, self.cell, self.column)
+        if self.item_id and not self.cell:
+            text += f"（項目ID {self.item_id}）"
+        return text
+
+    @property
+    def text(self) -> str:
+        """What is wrong and what to do, without the place (for a comment on the cell, a send-back list)."""
+        params = {"value": self.value, "column": self.column or "", "item_id": self.item_id or "",
+                  "sheet": self.sheet or "", **self.details}
+        return render(self.code, self.variant, params)
+
+    @property
+    def message(self) -> str:
+        """The whole message: place, then what is wrong and what to do."""
+        place, text = self.place, self.text
+        return f"{place}: {text}" if place else text
+
+    @property
+    def label(self) -> str:
+        """The Japanese label of the code (区分)."""
+        return label(self.code)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of SPEC, "Validation" (``message`` computed)."""
+        value = self.value
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        return {"severity": self.severity, "code": self.code, "file": self.file, "sheet": self.sheet,
+                "cell": self.cell, "item_id": self.item_id, "column": self.column, "value": value,
+                "message": self.message}
+
+
+def make_issue(code: str, file: str | None, sheet: str | None = None, cell: str | None = None,
+               item_id: str | None = None, column: str | None = None, value: object = None,
+               severity: str | None = None, variant: str | None = None, **details: object) -> Issue:
+    """An Issue of ``code`` at its place; ``variant`` picks the situation's template, ``details`` fill it."""
+    if "text" in details:
+        # Messages are never passed in: each situation is a template (variant) of its code in CODES.
+        raise TypeError(f"make_issue({code!r}) takes no text=; add a variant to CODES[{code!r}] instead")
+    spec = CODES[code]
+    if variant is not None and variant not in spec.variants:
+        raise KeyError(f"{code} has no variant {variant!r}")
+    return Issue(severity or spec.severity, code, str(file) if file is not None else "", sheet, cell, item_id,
+                 column, value, variant, dict(details))

@@ -29,7 +29,7 @@ from addin.normalize import (
     parse_number,
     parse_percent,
 )
-from addin.validation.codes import make_issue
+from addin.validation.codes import CODES, make_issue
 from addin.validation.issues import Issue
 from addin.validation.records import RawCell, RawRow
 
@@ -114,10 +114,23 @@ PARSERS: dict[str, Callable[[RawCell, bool], object]] = {
 }
 
 
-def _value_for_message(value: object) -> object:
-    if isinstance(value, str):
-        return value if len(value) <= 60 else value[:57] + "…"
-    return value
+# Other spellings of a progress word (said without a warning); any other synonym may mean something else.
+_SAME_WORD = frozenset({"予定通り", "予定とおり", "前倒", "遅れている", "完了済", "完了済み"})
+
+
+def _reinterpretation(spec: dict, cell: RawCell, value: object) -> tuple[str, object] | None:
+    """``(variant, read_as)`` when a typed value was read as something the clerk may not have meant."""
+    typed = clean_text(cell.value) if isinstance(cell.value, str) else None
+    if typed is None or value is None:
+        return None
+    parse = spec.get("x-parse")
+    if parse == "progress" and fold_width(typed) != value and fold_width(typed) not in _SAME_WORD:
+        return "choice", value  # 「順調」 read as 予定どおり
+    if parse == "amount":
+        unit = fold_width(typed).rstrip().rstrip("円")
+        if fold_width(typed).rstrip().endswith("円") and not unit.endswith(("千", "万", "億", "兆")):
+            return "yen", value  # 「1,234円」 read as 1.234 千円
+    return None
 
 
 def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False) -> tuple[dict, dict[str, str], list[Issue]]:
@@ -139,10 +152,14 @@ def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False) -> 
             value = PARSERS[spec.get("x-parse", "raw")](cell, percent_unit)
         except NotANumber:
             unknown.add(prop)
-            issues.append(_issue("not_a_number", raw, file, prop, spec, cell, None, hint=spec.get("x-hint", "")))
+            issues.append(_issue("not_a_number", raw, file, prop, spec, cell, None))
             continue
         if value is not None:
             record[prop] = value
+            again = _reinterpretation(spec, cell, value)
+            if again is not None:
+                issues.append(make_issue("reinterpreted", file, raw.sheet, cell.cell, None, spec["title"], cell.value,
+                                         variant=again[0], read_as=again[1]))
     item_id = record.get("item_id") if isinstance(record.get("item_id"), str) else None
     for prop, cell_address in cells.items():
         if prop in unknown and raw.cells[props[prop]["title"]].formula_without_value:
@@ -159,7 +176,7 @@ def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False) -> 
                 continue
             reported.add((prop, code))
             spec = props.get(prop, {"title": prop})
-            issues.append(_issue(code, raw, file, prop, spec, raw.cells.get(spec["title"]), item_id, error=error,
+            issues.append(_issue(code, raw, file, prop, spec, raw.cells.get(spec["title"]), item_id,
                                  value=record.get(prop)))
     for issue in issues:
         if issue.item_id is None and item_id:
@@ -176,15 +193,15 @@ def _with_item(issue: Issue, item_id: str) -> Issue:
 
 
 def _issue(code: str, raw: RawRow, file: str, prop: str, spec: dict, cell: RawCell | None, item_id: str | None,
-           error=None, value: object = None, **fmt: object) -> Issue:
-    shown = cell.value if cell is not None and value is None else value
+           value: object = None) -> Issue:
+    """An issue of one cell; its value is the cell as typed (``▲100``, not the parsed ``-100``)."""
+    typed = cell.value if cell is not None and cell.value is not None else value
+    details: dict[str, object] = {}
     if code == "invalid_choice":
-        fmt["choices"] = "、".join(str(c) for c in spec.get("enum", ()))
+        details["choices"] = "、".join(str(c) for c in spec.get("enum", ()))
     elif code == "too_long":
-        fmt.update(length=len(str(value)), limit=spec.get("maxLength"))
-    elif code == "out_of_range":
-        fmt["detail"] = spec.get("x-range", "ありえない値です。正しい値を入力してください。")
-    elif code == "not_a_number" and "hint" not in fmt:
-        fmt["hint"] = spec.get("x-hint", "数値で入力してください。")
+        details.update(length=len(str(value)), limit=spec.get("maxLength"))
+    # A column with its own words (効果額, 実績値, 項目ID) has a variant of the same name in the template table.
+    variant = prop if prop in CODES[code].variants else None
     return make_issue(code, file, raw.sheet, cell.cell if cell is not None else None, item_id, spec["title"],
-                      _value_for_message(shown), **fmt)
+                      typed, variant=variant, **details)

@@ -1,8 +1,9 @@
 """Workbook-level rules: one table, one row per rule, each a small function that yields issues.
 
-A rule row says its code, severity, the message template a clerk reads (what
-is wrong and what to do) and what it needs to run (the plan, the fiscal year,
-an intact 入力 table). Adding a rule is adding a row, a function and a test.
+A rule row says its code and what it needs to run (the plan, the fiscal year,
+an intact 入力 table); the words a clerk reads are the code's templates in
+:mod:`addin.validation.codes` (one variant per situation). Adding a rule is
+adding a row, a function, its template and a test.
 
 Cell-level rules (required, choices, numbers, lengths) are the row schemas of
 :mod:`addin.validation.fields`; the one rule across files, ``duplicate_submission``, runs
@@ -16,11 +17,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from addin.fiscal import FiscalYearError, format_fiscal_year, format_fiscal_year_long, parse_fiscal_year
 from addin.forms import layout as T
 from addin.normalize import NotANumber, parse_number, parse_percent
-from addin.validation.codes import CODES, Blank, make_issue
-from addin.validation.issues import ERROR, WARNING, Issue
+from addin.validation.codes import CODES, make_issue
+from addin.validation.issues import Issue
 from addin.validation.records import RawRow, WorkbookRecords
 from addin.validation.submission import EntryRow, FileResult, KpiRow
 from addin.xlsx.tables import header_key
@@ -71,40 +72,54 @@ class Rule:
 
     name: str
     code: str
-    severity: str
-    template: str
     check: Callable[["Rule", Context], Iterator[Issue]]
     needs: tuple[str, ...] = ()
 
+    @property
+    def severity(self) -> str:
+        return CODES[self.code].severity
+
     def issue(self, ctx: Context, sheet: str | None = None, cell: str | None = None, item_id: str | None = None,
-              column: str | None = None, value: object = None, **fmt: object) -> Issue:
-        """An issue of this rule, its message from the rule's template."""
-        fields = {"value": "" if value is None else value, "column": column or "", "item_id": item_id or "", **fmt}
-        return make_issue(self.code, ctx.file, sheet, cell, item_id, column, value, severity=self.severity,
-                          text=self.template.format_map(Blank(fields)))
+              column: str | None = None, value: object = None, variant: str | None = None,
+              **details: object) -> Issue:
+        """An issue of this rule's code; ``variant`` and ``details`` choose and fill its template."""
+        return make_issue(self.code, ctx.file, sheet, cell, item_id, column, value, variant=variant, **details)
 
 
 # ------------------------------------------------------------------ checks
 
 
+# The form's own sheets, and the list 入力チェック adds (addin.validation.marks.CHECK_SHEET).
+_KNOWN_SHEETS = {T.INPUT_SHEET, T.KPI_SHEET, T.META_SHEET, T.GUIDE_SHEET, "入力チェック結果"}
+
+
 def check_template(rule: Rule, ctx: Context) -> Iterator[Issue]:
     records = ctx.records
+    # A sheet the department renamed: the one sheet that is none of the form's own and keeps the
+    # old name in the new one (「入力 (2)」), else the only sheet that is none of the form's own.
+    strangers = [s for s in records.sheets if s not in _KNOWN_SHEETS]
+    missing = [s for s in (T.INPUT_SHEET, T.KPI_SHEET) if s not in records.sheets]
     for sheet, headers in ((T.INPUT_SHEET, T.INPUT_HEADERS), (T.KPI_SHEET, T.KPI_HEADERS)):
         table = records.tables.get(sheet)
         if sheet not in records.sheets:
             if sheet == T.KPI_SHEET and not _leads_kpis(ctx):
                 continue  # a department without KPIs does not need the sheet
-            yield rule.issue(ctx, sheet, detail=f"シート「{sheet}」がありません。")
+            named = [s for s in strangers if sheet in s]
+            renamed = named if named else (strangers if len(missing) == 1 else [])
+            if len(renamed) == 1:
+                yield rule.issue(ctx, sheet, variant="renamed_sheet", found=renamed[0])
+            else:
+                yield rule.issue(ctx, sheet, variant="missing_sheet")
         elif table is not None and table.header_row is None:
-            yield rule.issue(ctx, sheet, detail=f"シート「{sheet}」に見出し（{'、'.join(table.missing)}）が見つかりません。")
+            yield rule.issue(ctx, sheet, variant="missing_headers", missing="、".join(table.missing))
     if not records.has_meta:
-        yield rule.issue(ctx, detail=f"様式の情報（非表示シート「{T.META_SHEET}」）がありません。")
+        yield rule.issue(ctx, variant="missing_meta", meta=T.META_SHEET)
     else:
         for key in (T.META_FINGERPRINT, T.META_DEPARTMENT, T.META_YEAR):
             if records.meta_value(key) is None:
                 cell = records.meta.get(key)
                 yield rule.issue(ctx, T.META_SHEET, cell.cell if cell else None, column=key,
-                                 detail=f"様式の情報（非表示シート「{T.META_SHEET}」）の「{key}」がありません。")
+                                 variant="missing_meta_key", meta=T.META_SHEET)
 
 
 def _leads_kpis(ctx: Context) -> bool:
@@ -119,13 +134,13 @@ def check_plan(rule: Rule, ctx: Context) -> Iterator[Issue]:
     found_name = ctx.records.meta_value(T.META_PLAN_NAME)
     if found_name is not None and header_key(found_name) != header_key(plan.settings.plan_name):
         yield rule.issue(ctx, T.META_SHEET, name_cell.cell, column=T.META_PLAN_NAME, value=found_name,
-                         detail=f"別の計画「{found_name}」の様式です。", plan=plan.settings.plan_name)
+                         variant="other_plan", plan=plan.settings.plan_name)
         return
     cell = ctx.records.meta.get(T.META_FINGERPRINT)
     found = ctx.records.meta_value(T.META_FINGERPRINT)
     if found is not None and str(found).strip() != plan.fingerprint:
         yield rule.issue(ctx, T.META_SHEET, cell.cell, column=T.META_FINGERPRINT, value=found,
-                         detail="計画が変更される前に作られた古い様式です。", plan=plan.settings.plan_name)
+                         variant="old_plan", plan=plan.settings.plan_name)
 
 
 def check_department(rule: Rule, ctx: Context) -> Iterator[Issue]:
@@ -133,8 +148,14 @@ def check_department(rule: Rule, ctx: Context) -> Iterator[Issue]:
         return
     cell = ctx.records.meta.get(T.META_DEPARTMENT)
     yield rule.issue(ctx, T.META_SHEET if cell else None, cell.cell if cell else None, column=T.META_DEPARTMENT,
-                     value=ctx.department, detail=f"担当課「{ctx.department}」は計画の実施担当にありません。",
-                     plan=ctx.plan.settings.plan_name)
+                     value=ctx.department, variant="unknown_department", plan=ctx.plan.settings.plan_name)
+
+
+def _year_words(value: object) -> str:
+    try:
+        return format_fiscal_year_long(parse_fiscal_year(value))
+    except FiscalYearError:
+        return f"「{value}」"
 
 
 def check_year(rule: Rule, ctx: Context) -> Iterator[Issue]:
@@ -147,8 +168,8 @@ def check_year(rule: Rule, ctx: Context) -> Iterator[Issue]:
     except FiscalYearError:
         same = False
     if not same:
-        yield rule.issue(ctx, T.META_SHEET, cell.cell, column=T.META_YEAR, value=found, found=found,
-                         expected=format_fiscal_year(ctx.year))
+        yield rule.issue(ctx, T.META_SHEET, cell.cell, column=T.META_YEAR, value=found, found=_year_words(found),
+                         expected=format_fiscal_year_long(ctx.year))
 
 
 def check_unknown_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
@@ -157,14 +178,14 @@ def check_unknown_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
     assigned = {i.item_id for i in ctx.plan.items_for(ctx.department)}
     for entry, _raw in ctx.entries:
         if entry.item_id and entry.item_id not in assigned:
-            reason = (f"{ctx.department}の担当ではありません" if ctx.plan.item(entry.item_id) else "計画にありません")
+            variant = "not_assigned" if ctx.plan.item(entry.item_id) else None
             yield rule.issue(ctx, T.INPUT_SHEET, entry.cells.get("項目ID"), entry.item_id, "項目ID", entry.item_id,
-                             what=f"項目ID「{entry.item_id}」は{reason}。")
+                             variant=variant, department=ctx.department)
     kpis = {k.key for k in ctx.plan.kpis_led_by(ctx.department)}
     for kpi, _raw in ctx.kpis:
         if kpi.item_id and kpi.name and (kpi.item_id, kpi.name) not in kpis:
             yield rule.issue(ctx, T.KPI_SHEET, kpi.cells.get("指標名"), kpi.item_id, "指標名", kpi.name,
-                             what=f"指標「{kpi.name}」（項目ID {kpi.item_id}）は{ctx.department}が報告する指標ではありません。")
+                             variant="kpi", department=ctx.department)
 
 
 def check_missing_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
@@ -173,13 +194,13 @@ def check_missing_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
     present = {e.item_id for e, _ in ctx.entries}
     for item in ctx.plan.items_for(ctx.department):
         if item.item_id not in present:
-            yield rule.issue(ctx, T.INPUT_SHEET, None, item.item_id, what=f"改革項目「{item.name}」")
+            yield rule.issue(ctx, T.INPUT_SHEET, None, item.item_id, name=item.name)
     if ctx.records.table(T.KPI_SHEET) is None:
         return
     present_kpis = {(k.item_id, k.name) for k, _ in ctx.kpis}
     for kpi in ctx.plan.kpis_led_by(ctx.department):
         if kpi.key not in present_kpis:
-            yield rule.issue(ctx, T.KPI_SHEET, None, kpi.item_id, what=f"指標「{kpi.name}」")
+            yield rule.issue(ctx, T.KPI_SHEET, None, kpi.item_id, variant="kpi", name=kpi.name)
 
 
 def check_duplicates(rule: Rule, ctx: Context) -> Iterator[Issue]:
@@ -189,8 +210,7 @@ def check_duplicates(rule: Rule, ctx: Context) -> Iterator[Issue]:
             continue
         cell = entry.cells.get("項目ID")
         if entry.item_id in seen:
-            yield rule.issue(ctx, T.INPUT_SHEET, cell, entry.item_id, "項目ID", entry.item_id,
-                             what=f"項目ID「{entry.item_id}」", first=seen[entry.item_id])
+            yield rule.issue(ctx, T.INPUT_SHEET, cell, entry.item_id, "項目ID", entry.item_id, first=seen[entry.item_id])
         else:
             seen[entry.item_id] = cell
     seen_kpis: dict[object, str] = {}
@@ -199,8 +219,8 @@ def check_duplicates(rule: Rule, ctx: Context) -> Iterator[Issue]:
             continue
         cell = kpi.cells.get("指標名")
         if (kpi.item_id, kpi.name) in seen_kpis:
-            yield rule.issue(ctx, T.KPI_SHEET, cell, kpi.item_id, "指標名", kpi.name,
-                             what=f"指標「{kpi.name}」（項目ID {kpi.item_id}）", first=seen_kpis[(kpi.item_id, kpi.name)])
+            yield rule.issue(ctx, T.KPI_SHEET, cell, kpi.item_id, "指標名", kpi.name, variant="kpi",
+                             first=seen_kpis[(kpi.item_id, kpi.name)])
         else:
             seen_kpis[(kpi.item_id, kpi.name)] = cell
 
@@ -245,8 +265,7 @@ def check_fixed_cells(rule: Rule, ctx: Context) -> Iterator[Issue]:
         for column, expected in (("基準値", kpi.baseline), ("目標値", kpi.target)):
             cell = raw.cells.get(column)
             if cell is not None and not cell.formula_without_value and not _same_number(cell, expected, kpi.is_percent):
-                shown = "" if expected is None else (int(expected) if float(expected).is_integer() else expected)
-                yield rule.issue(ctx, T.KPI_SHEET, cell.cell, kpi.item_id, column, cell.value, expected=shown)
+                yield rule.issue(ctx, T.KPI_SHEET, cell.cell, kpi.item_id, column, cell.value, expected=expected)
 
 
 def check_duplicate_submissions(rule: Rule, results: list[FileResult]) -> Iterator[tuple[FileResult, Issue]]:
@@ -263,47 +282,41 @@ def check_duplicate_submissions(rule: Rule, results: list[FileResult]) -> Iterat
         newest = group[-1]
         for older in group[:-1]:
             ctx = Context(records=WorkbookRecords(older.path, []), plan=None, year=year, department=department)
-            yield older, rule.issue(ctx, department=department, year=format_fiscal_year(year),
+            yield older, rule.issue(ctx, department=department, year=format_fiscal_year_long(year),
                                     newer=os.path.basename(newest.path))
+
+
+def check_inconsistent(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    """Answers of one row that contradict each other (each answer valid on its own)."""
+    for entry, _raw in ctx.entries:
+        grade_cell = entry.cells.get("自己評価")
+        if entry.grade in ("A", "B") and entry.progress == "未着手":
+            yield rule.issue(ctx, T.INPUT_SHEET, grade_cell, entry.item_id, "自己評価", entry.grade,
+                             variant="graded_not_started")
+        if entry.grade == "-" and entry.effect:
+            yield rule.issue(ctx, T.INPUT_SHEET, entry.cells.get("効果額（千円）"), entry.item_id, "効果額（千円）",
+                             entry.effect, variant="dash_with_effect", effect=entry.effect)
+        if entry.progress == "遅れ" and entry.grade == "A":
+            yield rule.issue(ctx, T.INPUT_SHEET, grade_cell, entry.item_id, "自己評価", entry.grade,
+                             variant="late_graded_a")
 
 
 # ------------------------------------------------------------------ the table
 
-_REDO = "事務局が配布した様式に入力し直して、提出し直してください。"
-
 RULES: list[Rule] = [
-    Rule("template", "wrong_template", ERROR,
-         "{detail}この課の入力様式ではないか、シートや見出しが消されています。" + _REDO,
-         check_template),
-    Rule("plan", "wrong_plan", ERROR,
-         "{detail}今の計画「{plan}」で作った様式に入力し直して、提出し直してください（様式は事務局が配布します）。",
-         check_plan, needs=(PLAN, META)),
-    Rule("department", "wrong_plan", ERROR,
-         "{detail}担当課の名前を変えていないか確認し、事務局が配布した様式に入力し直してください。",
-         check_department, needs=(PLAN,)),
-    Rule("year", "wrong_year", ERROR,
-         "{found} の様式です（検証しているのは {expected}）。{expected} の様式に入力し直して、提出し直してください。",
-         check_year, needs=(YEAR, META)),
-    Rule("unknown_item", "unknown_item", ERROR,
-         "{what}行を追加・変更していないか確認し、不要な行は削除してください。",
-         check_unknown_items, needs=(PLAN, INPUT)),
-    Rule("missing_item", "missing_item", ERROR,
-         "{what}（項目ID {item_id}）の行がありません。行を削除した場合は、配布した様式から行を戻して入力してください。",
-         check_missing_items, needs=(PLAN, INPUT)),
-    Rule("duplicate_item", "duplicate_item", ERROR,
-         "{what}の行が2つ以上あります（最初の行はセル {first}）。1行にまとめ、余分な行を削除してください。",
-         check_duplicates, needs=(INPUT,)),
-    Rule("fixed_cells", "altered_cell", WARNING,
-         "計画で決まっている「{column}」が変更されています（計画: 「{expected}」、様式: 「{value}」）。"
-         "集約には計画の内容を使います。元に戻すか、変更が必要なら事務局に相談してください。",
-         check_fixed_cells, needs=(PLAN, INPUT)),
+    Rule("template", "wrong_template", check_template),
+    Rule("plan", "wrong_plan", check_plan, needs=(PLAN, META)),
+    Rule("department", "wrong_plan", check_department, needs=(PLAN,)),
+    Rule("year", "wrong_year", check_year, needs=(YEAR, META)),
+    Rule("unknown_item", "unknown_item", check_unknown_items, needs=(PLAN, INPUT)),
+    Rule("missing_item", "missing_item", check_missing_items, needs=(PLAN, INPUT)),
+    Rule("duplicate_item", "duplicate_item", check_duplicates, needs=(INPUT,)),
+    Rule("fixed_cells", "altered_cell", check_fixed_cells, needs=(PLAN, INPUT)),
+    Rule("inconsistent", "inconsistent", check_inconsistent, needs=(INPUT,)),
 ]
 
 BATCH_RULES: list[Rule] = [
-    Rule("duplicate_submission", "duplicate_submission", WARNING,
-         "{department}の{year}の様式が2つ以上提出されています。新しい方（{newer}）を使い、このファイルは集約に使いません。"
-         "このファイルが正しい場合は、新しい方を取り下げて提出し直してください。",
-         check_duplicate_submissions),
+    Rule("duplicate_submission", "duplicate_submission", check_duplicate_submissions),
 ]
 
 
@@ -328,5 +341,3 @@ def department_from_name(path: str) -> str | None:
     match = _FILE_NAME.match(stem)
     return match.group(1).strip() if match else None
 
-
-assert all(CODES[r.code].severity == r.severity for r in [*RULES, *BATCH_RULES])

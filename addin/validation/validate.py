@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}  # .xls and .xlsb are read only to say how to save them
 _TEMP_SUFFIXES = {".tmp", ".bak", ".crdownload", ".part"}
 RETURN_LIST_PREFIX = "差戻し_"  # our own send-back lists, in case they land in the submission folder
+REMINDER_LIST_PREFIX = "督促_"  # and our own reminder list
 
 Progress = Callable[[int, int, str], None]
 
@@ -37,7 +38,7 @@ Progress = Callable[[int, int, str], None]
 def _skip(path: Path) -> bool:
     """Lock files (~$), hidden and temporary files and anything not Excel: skipped, never errors."""
     name = path.name
-    if name.startswith(("~$", ".", "~", RETURN_LIST_PREFIX)) or path.suffix.lower() in _TEMP_SUFFIXES:
+    if name.startswith(("~$", ".", "~", RETURN_LIST_PREFIX, REMINDER_LIST_PREFIX)) or path.suffix.lower() in _TEMP_SUFFIXES:
         return True
     return path.suffix.lower() not in EXCEL_SUFFIXES
 

@@ -50,7 +50,13 @@ def test_the_demo_cycle_on_stand_in_workbooks(plan, tmp_path):
     result = consolidate(plan, [folder], data.year, tmp_path / "集約.xlsx")
     bad = [f for f in result.run.files if f.status != "ok"]
     assert [(f.department, [i.code for i in f.issues]) for f in bad] == [(data.error_department, ["invalid_choice"])]
-    assert not [i for f in result.run.files if f.status == "ok" for i in f.issues]
+    # The valid files carry only the warnings the drawn answers earn: a 遅れ item graded A.
+    warnings = sorted((f.department, i.item_id, i.code, i.variant) for f in result.run.files if f.status == "ok"
+                      for i in f.issues)
+    late_a = sorted((dept, item_id, "inconsistent", "late_graded_a") for dept, (entries, _k) in answers.items()
+                    if dept not in (data.missing_department, data.error_department)
+                    for item_id, row in entries.items() if row["進捗"] == "遅れ" and row["自己評価"] in ("A", "Ａ"))
+    assert warnings == late_a and len(late_a) == 2
     summary = result.to_json()
     assert summary["missing"] == [data.missing_department, data.error_department]
     kpis = {k["name"]: k for item in summary["items"] for k in item["kpis"]}

@@ -5,6 +5,9 @@ from __future__ import annotations
 import openpyxl
 
 from addin.excel import BUTTONS, dispatch
+from addin.validation.marks import ERROR_RGB
+from addin.xlsx.styles import INPUT_FILL
+from tests import standin
 from tests.fake_book import FakeBook
 
 RIBBON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings"}
@@ -84,7 +87,8 @@ def test_validate_button_writes_report_and_records_it(plan, plan_path, tmp_path)
     message = dispatch("btnValidate", book)
     assert "3 件を検証しました" in message and "要修正 1 件" in message
     assert (tmp_path / "出力_R8" / "検証結果_R8.xlsx").exists()
-    assert list((tmp_path / "出力_R8" / "差戻し_R8").glob("*.xlsx"))
+    assert list((tmp_path / "出力_R8" / "差戻し_R8").glob("差戻し_R8_*.xlsx"))
+    assert (tmp_path / "出力_R8" / "差戻し_R8" / "督促_R8.xlsx").exists() and "督促リスト" in message
     recorded = book.written["実行結果"]
     assert recorded[0] == ["日時", "操作", "項目", "内容"]
     assert any(row[1] == "検証" and row[2] == "要修正" and row[3] == "1" for row in recorded)
@@ -97,14 +101,56 @@ def test_input_check_marks_the_open_department_workbook(plan, tmp_path):
     message = dispatch("btnCheck", book)
     assert "エラー 1 件" in message
     (sheet, cell), (rgb, note) = next(iter(book.marks.items()))
-    assert sheet == "入力" and cell.startswith("E") and "A" in note
-    assert book.written["入力チェック結果"][1][1] == "invalid_choice"
+    assert sheet == "入力" and cell.startswith("E") and "A、B、C、-" in note
+    assert book.written["入力チェック結果"][3][1] == "選択肢以外"  # the label, not invalid_choice
+    assert book.hidden["入力チェック結果"] == (9,)
     # A second run after fixing clears the old marks.
-    import openpyxl
-
-    from tests import standin
     wb = openpyxl.load_workbook(path)
     standin.fill(wb)
     wb.save(path)
     assert "問題は見つかりませんでした" in dispatch("btnCheck", book)
     assert book.marks == {}
+
+
+def test_input_check_gives_back_the_forms_own_fill_and_comment(plan, tmp_path):
+    """On a generated form (yellow input cells), a mark and its removal leave the cell as it was."""
+    from openpyxl.comments import Comment
+
+    from addin.forms.fill import fill_department_workbook
+    from addin.forms.generate import build_department_workbook
+
+    dept = "財政課"
+    item = plan.items_for(dept)[0].item_id
+    wb = build_department_workbook(plan, dept, 2026)
+    answers = {i.item_id: {"取組状況": "実施した。", "自己評価": "A", "進捗": "予定どおり"} for i in plan.items_for(dept)}
+    answers[item]["自己評価"] = "E"
+    fill_department_workbook(wb, answers, {k.key: {"実績値": 1} for k in plan.kpis_led_by(dept)})
+    grade_cell = standin.address(wb, "入力", item, "自己評価")
+    text_cell = standin.address(wb, "入力", item, "取組状況")
+    wb["入力"][text_cell].comment = Comment("係長確認済み", "佐藤")
+    path = tmp_path / f"R8_{dept}.xlsx"
+    wb.save(path)
+    book = FakeBook(path)
+    before = {c: book.state("入力", c) for c in (grade_cell, text_cell)}
+    assert before[grade_cell]["fill"] == [int(INPUT_FILL.fgColor.rgb[-6:][i:i + 2], 16) for i in (0, 2, 4)]
+
+    dispatch("btnCheck", book)
+    assert book.state("入力", grade_cell)["fill"] == list(ERROR_RGB)
+    wb = openpyxl.load_workbook(path)
+    wb["入力"][grade_cell] = "B"
+    wb["入力"][text_cell] = "実施した。\n\n" + "あ" * 2001  # now too long: its own comment gives way to the mark
+    wb.save(path)
+    dispatch("btnCheck", book)
+    assert book.state("入力", grade_cell) == before[grade_cell]
+    assert book.state("入力", text_cell)["comment"].startswith("【文字数超過】")
+    wb["入力"][text_cell] = "実施した。"
+    wb.save(path)
+    assert "問題は見つかりませんでした" in dispatch("btnCheck", book)
+    assert {c: book.state("入力", c) for c in (grade_cell, text_cell)} == before
+
+
+def test_the_ribbon_and_the_library_name_the_same_check_sheet():
+    from addin.excel.dispatch import CHECK_SHEET
+    from addin.validation import marks
+
+    assert CHECK_SHEET == marks.CHECK_SHEET

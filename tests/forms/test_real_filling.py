@@ -45,7 +45,9 @@ def test_real_filling_gives_no_false_error(plan, tmp_path):
     path = tmp_path / "R8_DX推進課.xlsx"
     realistic(plan).save(path)
     result = validate_file(path, plan, YEAR)
-    assert result.issues == []
+    # No error; the one warning is a real contradiction (自己評価 － with a 効果額), said to the department.
+    assert [(i.severity, i.code, i.item_id, i.variant) for i in result.issues] == [
+        ("warning", "inconsistent", "1-(2)-1", "dash_with_effect")]
     sub = result.submission
     assert [(e.item_id, e.status, e.grade, e.progress, e.effect) for e in sub.entries] == EXPECTED_ENTRIES
     assert [(k.item_id, k.name, k.actual) for k in sub.kpis] == [(*RATE, 26), (*CASHLESS, 26), (*FEE, 26)]

@@ -159,9 +159,9 @@ def test_rejected_and_missing_departments(tmp_path):
     assert [os.path.basename(p) for p in data["rejected"]] == ["R8_税務課.xlsx"]
     assert result.run.exit_code == 1
     tracker = _table(openpyxl.load_workbook(tmp_path / "集約.xlsx")["提出状況"], "担当課", "状態")
-    assert [(r["担当課"], r["状態"]) for r in tracker] == [("総務課", "未提出"), ("税務課", "要修正"),
+    assert [(r["担当課"], r["状態"]) for r in tracker] == [("総務課", "未提出"), ("税務課", "要修正（差戻し中）"),
                                                         ("DX推進課", "提出済"), ("市民課", "提出済")]
-    assert tracker[1]["エラー件数"] == 1
+    assert tracker[1]["エラー件数"] == 1 and tracker[1]["備考"] == "差戻し: 選択肢以外（入力!E5）"
     issues = _table(openpyxl.load_workbook(tmp_path / "集約.xlsx")["検証結果"], "重要度", "内容")
     assert len(issues) == 1 and issues[0]["項目ID"] == "1-(1)-2"
     json.dumps(data, ensure_ascii=False)

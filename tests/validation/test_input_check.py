@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 from standin import build_department_workbook, fill
 
-from addin.validation.marks import CHECK_SHEET, COMMENT_AUTHOR
+from addin.validation.marks import CHECK_SHEET, COMMENT_AUTHOR, ERROR_RGB, compute_marks
 from addin.validation.validate import check_workbook, mark_workbook
 from addin.xlsx.styles import ERROR_FILL, INPUT_FILL, WARNING_FILL
 
@@ -59,8 +59,10 @@ def test_marks_cells_and_lists_issues_then_clears_them(plan, tmp_path):
     e6, b8 = wb["入力"]["E6"], wb["入力"]["B8"]
     assert e6.fill.fgColor.rgb == ERROR_FILL.fgColor.rgb and "A、B、C、-" in e6.comment.text
     assert b8.fill.fgColor.rgb == WARNING_FILL.fgColor.rgb and e6.comment.author == COMMENT_AUTHOR
+    assert e6.comment.text == "【選択肢以外】「D」は選べない値です。A、B、C、- のいずれかをリストから選んでください。"
     listed = [r for r in wb[CHECK_SHEET].iter_rows(min_row=4, values_only=True)]
     assert [(r[2], r[3]) for r in listed] == [(i.sheet, i.cell) for i in issues]
+    assert {r[1] for r in listed} >= {"選択肢以外", "未入力", "固定セルの変更"}  # labels, never codes
     assert wb[CHECK_SHEET]["D4"].hyperlink.location.endswith("!" + issues[0].cell)
 
     # Saved and reopened, fixed, checked again: the old marks go, the cell's own fill comes back.
@@ -78,3 +80,24 @@ def test_marks_cells_and_lists_issues_then_clears_them(plan, tmp_path):
     assert wb["入力"]["E6"].fill.fgColor.rgb == INPUT_FILL.fgColor.rgb and wb["入力"]["E6"].comment is None
     assert wb["入力"]["B8"].fill.fill_type is None
     assert wb[CHECK_SHEET]["A2"].value.startswith("問題は見つかりませんでした")
+
+
+def test_marks_are_values(plan):
+    issues = check_workbook(spoiled(plan), plan)
+    marks = {(m.sheet, m.cell): m for m in compute_marks(issues)}
+    assert marks[("入力", "E6")].rgb == ERROR_RGB and marks[("入力", "E6")].severity == "error"
+    assert marks[("入力", "B8")].severity == "warning"
+    assert marks[("入力", "D6")].comment == "【未入力】「取組状況」が入力されていません。入力してください。"
+    assert ("入力", None) not in marks and len(marks) == len({(i.sheet, i.cell) for i in issues if i.cell})
+
+
+def test_a_clerks_own_comment_comes_back(plan):
+    from openpyxl.comments import Comment
+
+    wb = spoiled(plan)
+    wb["入力"]["E6"].comment = Comment("課長に確認中", "山田")
+    mark_workbook(wb, check_workbook(wb, plan))
+    assert wb["入力"]["E6"].comment.author == COMMENT_AUTHOR
+    wb["入力"]["E6"] = "B"
+    mark_workbook(wb, check_workbook(wb, plan))
+    assert (wb["入力"]["E6"].comment.text, wb["入力"]["E6"].comment.author) == ("課長に確認中", "山田")

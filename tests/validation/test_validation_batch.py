@@ -150,8 +150,9 @@ def test_cli_exit_status(plan, plan_path, folder, tmp_path, spoil, expected):
     data = json.loads((out / "v.json").read_text(encoding="utf-8"))
     assert data["summary"]["errors"] == expected
     assert (out / "検証結果.xlsx").exists()
-    returned = sorted(p.name for p in (out / "差戻し").glob("*.xlsx")) if spoil else []
-    assert returned == (["差戻し_R8_財政課.xlsx"] if spoil else [])
+    returned = sorted(p.name for p in (out / "差戻し").glob("*.xlsx"))
+    assert returned == (["差戻し_R8_財政課.xlsx", "督促_R8.xlsx"] if spoil else ["督促_R8.xlsx"])
+    assert str(out / "差戻し" / "督促_R8.xlsx") in result.output
 
 
 def test_cli_nothing_to_read_is_exit_2(plan_path, tmp_path):
