@@ -211,6 +211,14 @@ class History:
             " WHERE s.plan = ? AND s.year = ?", (plan, year))
         return {(item_id, dept): status for item_id, dept, status in rows if status}
 
+    def entries(self, plan: str, year: int) -> dict[tuple[str, str], dict]:
+        """{(項目ID, 課): {status, grade, progress, effect, next_steps}} stored for ``year``."""
+        keys = ("status", "grade", "progress", "effect", "next_steps")
+        rows = self.conn.execute(
+            f"SELECT e.item_id, s.department, {', '.join('e.' + k for k in keys)} FROM entries e"
+            " JOIN submissions s ON s.id = e.submission_id WHERE s.plan = ? AND s.year = ?", (plan, year))
+        return {(r[0], r[1]): dict(zip(keys, r[2:])) for r in rows}
+
     def submissions(self, plan: str, year: int) -> list[dict]:
         """The stored submissions of ``year`` (department, path, sha256, modified, consolidated_at)."""
         rows = self.conn.execute(
