@@ -9,11 +9,13 @@ Rows are scoped by plan name (one database may serve several plans) and
 fiscal year; storing a year again replaces that year's rows in one
 transaction, so re-consolidating after a department resubmits is safe.
 
-Schema (version 1)::
+Schema (version 2)::
 
     submissions(id, plan, year, department, path, sha256, modified, consolidated_at, fingerprint)
     entries(submission_id → submissions, item_id, status, grade, progress, effect, next_steps)
     kpi_actuals(submission_id → submissions, item_id, kpi_name, actual, note)
+    item_grades(plan, year, item_id, self, secretariat, committee, final,
+                secretariat_comment, committee_comment)          -- since version 2
 """
 
 from __future__ import annotations
@@ -62,6 +64,21 @@ MIGRATIONS: list[str] = [
         note TEXT
     );
     CREATE INDEX kpi_actuals_submission ON kpi_actuals(submission_id);
+    """,
+    # 1 -> 2: the grades of every stage (自己 → 事務局 → 委員会) and the final grade, per item and year
+    """
+    CREATE TABLE item_grades (
+        plan TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        item_id TEXT NOT NULL,
+        self TEXT,
+        secretariat TEXT,
+        committee TEXT,
+        final TEXT,
+        secretariat_comment TEXT,
+        committee_comment TEXT,
+        PRIMARY KEY (plan, year, item_id)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -138,6 +155,32 @@ class History:
             raise OutputError(self.path, f"履歴データベースに書き込めません（{exc}）。") from exc
         return count
 
+    def store_grades(self, plan: str, year: int, grades: Iterable[tuple]) -> None:
+        """Replace ``year``'s stage grades of ``plan``: rows of (項目ID, self, secretariat, committee, final,
+        事務局コメント, 委員会意見)."""
+        try:
+            with self.conn:
+                self.conn.execute("DELETE FROM item_grades WHERE plan = ? AND year = ?", (plan, year))
+                self.conn.executemany("INSERT INTO item_grades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                      [(plan, year, *row) for row in grades])
+        except sqlite3.Error as exc:
+            raise OutputError(self.path, f"履歴データベースに書き込めません（{exc}）。") from exc
+
+    def final_grades(self, plan: str) -> dict[str, dict[int, str | None]]:
+        """{項目ID: {year: final grade}} over every stored year."""
+        result: dict[str, dict[int, str | None]] = {}
+        rows = self.conn.execute("SELECT item_id, year, final FROM item_grades WHERE plan = ? ORDER BY year", (plan,))
+        for item_id, year, final in rows:
+            result.setdefault(item_id, {})[year] = final
+        return result
+
+    def stage_grades(self, plan: str, year: int) -> dict[str, dict[str, str | None]]:
+        """{項目ID: {"self", "secretariat", "committee", "final", "secretariat_comment", "committee_comment"}}."""
+        keys = ("self", "secretariat", "committee", "final", "secretariat_comment", "committee_comment")
+        rows = self.conn.execute(f"SELECT item_id, {', '.join(keys)} FROM item_grades WHERE plan = ? AND year = ?",
+                                 (plan, year))
+        return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
     def years(self, plan: str) -> list[int]:
         """Fiscal years stored for ``plan``."""
         rows = self.conn.execute("SELECT DISTINCT year FROM submissions WHERE plan = ? ORDER BY year", (plan,))
@@ -167,6 +210,14 @@ class History:
             "SELECT e.item_id, s.department, e.status FROM entries e JOIN submissions s ON s.id = e.submission_id"
             " WHERE s.plan = ? AND s.year = ?", (plan, year))
         return {(item_id, dept): status for item_id, dept, status in rows if status}
+
+    def entries(self, plan: str, year: int) -> dict[tuple[str, str], dict]:
+        """{(項目ID, 課): {status, grade, progress, effect, next_steps}} stored for ``year``."""
+        keys = ("status", "grade", "progress", "effect", "next_steps")
+        rows = self.conn.execute(
+            f"SELECT e.item_id, s.department, {', '.join('e.' + k for k in keys)} FROM entries e"
+            " JOIN submissions s ON s.id = e.submission_id WHERE s.plan = ? AND s.year = ?", (plan, year))
+        return {(r[0], r[1]): dict(zip(keys, r[2:])) for r in rows}
 
     def submissions(self, plan: str, year: int) -> list[dict]:
         """The stored submissions of ``year`` (department, path, sha256, modified, consolidated_at)."""

@@ -11,7 +11,8 @@ Decisions (see also SPEC "Consolidation"):
 - Item grade: the worst self-grade among the departments that submitted
   (C < B < A); ``-`` only when every submitted grade is ``-``; None when none
   submitted. ``-`` beside a letter is ignored (the letter decides).
-- 事務局評価, where set, is the item's grade in every summary.
+- The final grade (確定評価) is 委員会評価 where set, else 事務局評価 where set, else the
+  self-grade; it is the item's grade in every summary.
 - Grade totals count items by their final grade; items with no grade (no
   department submitted) are not counted in ``totals.grades`` and are shown
   as 未提出 in 評価集計.
@@ -34,13 +35,15 @@ from addin.validation.submission import Submission
 
 __all__ = [
     "Override", "KpiResult", "ItemResult", "Consolidation",
-    "worst_grade", "achievement", "direction", "summarize", "GRADE_KEYS",
+    "worst_grade", "achievement", "direction", "summarize", "GRADE_KEYS", "STAGE_LABELS",
     "IMPROVED", "WORSENED", "UNCHANGED",
 ]
 
 log = logging.getLogger(__name__)
 
 GRADE_KEYS = ("A", "B", "C", "-")
+# The evaluation stages of seed 002, in order, with the short label of 評価の相違.
+STAGE_LABELS = {"self": "自己", "secretariat": "事務局", "committee": "委員会", "final": "確定"}
 _GRADE_RANK = {"A": 3, "B": 2, "C": 1}  # lower is worse
 IMPROVED, WORSENED, UNCHANGED = "改善", "悪化", "横ばい"
 _SPACES = re.compile(r"\s+")
@@ -48,10 +51,21 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Override:
-    """What the secretariat typed in 取組状況一覧 of the previous report: 事務局評価 and 事務局コメント."""
+    """What was typed in 取組状況一覧 of the previous report: 事務局評価/コメント and 委員会評価/意見.
+
+    ``typed`` keeps, by column, a grade typed that is not A/B/C/-: it stays in its cell on every
+    re-run (and is reported) while the final grade comes from the stage below.
+    """
 
     grade: str | None = None
     comment: str | None = None
+    committee_grade: str | None = None
+    committee_comment: str | None = None
+    typed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.grade or self.comment or self.committee_grade or self.committee_comment or self.typed)
 
 
 @dataclass
@@ -95,6 +109,8 @@ class ItemResult:
     hints: list[str] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)  # departments whose 取組状況 equals last year's
 
+    grade_history: dict[int, str | None] = field(default_factory=dict)  # fiscal year -> final grade, this year included
+
     @property
     def self_grade(self) -> str | None:
         """The grade from the departments' self-evaluations (worst wins)."""
@@ -102,8 +118,22 @@ class ItemResult:
 
     @property
     def grade(self) -> str | None:
-        """The item's grade in every summary: 事務局評価 where set, else the self-grade."""
-        return self.override.grade or self.self_grade
+        """The final grade (確定評価), used by every summary: 委員会評価, else 事務局評価, else the self-grade."""
+        return self.override.committee_grade or self.override.grade or self.self_grade
+
+    def stage_grade(self, stage: str) -> str | None:
+        """The grade of one stage: ``self``, ``secretariat``, ``committee`` or ``final``."""
+        return {"self": self.self_grade, "secretariat": self.override.grade,
+                "committee": self.override.committee_grade, "final": self.grade}[stage]
+
+    @property
+    def grade_difference(self) -> str | None:
+        """``自己A→事務局B→委員会B`` when two stages that were given differ; None when they agree."""
+        stages = [(label, self.stage_grade(stage)) for stage, label in STAGE_LABELS.items() if stage != "final"]
+        given = [(label, grade) for label, grade in stages if grade]
+        if len({grade for _label, grade in given}) < 2:
+            return None
+        return "→".join(f"{label}{grade}" for label, grade in given)
 
     @property
     def effect(self) -> float | None:
@@ -120,6 +150,9 @@ class ItemResult:
         return {
             "item_id": item.item_id, "pillar": item.pillar, "area": item.area, "name": item.name,
             "departments": list(item.departments), "grades": dict(self.grades), "grade": self.grade,
+            "grade_self": self.self_grade, "grade_secretariat": self.override.grade,
+            "grade_committee": self.override.committee_grade,
+            "grade_history": {format_fiscal_year(y): g for y, g in sorted(self.grade_history.items())},
             "status": dict(self.status), "progress": dict(self.progress),
             "effect_thousand_yen": self.effect, "kpis": [k.to_json() for k in self.kpis],
             "schedule": [{"label": b.label, "start": format_fiscal_year(b.start), "end": format_fiscal_year(b.end)}
@@ -148,12 +181,28 @@ class Consolidation:
                 years.update(y for y, v in k.history.items() if v is not None)
         return sorted(y for y in years if y in self.plan.years or y == self.year)
 
-    def grade_counts(self, items: Iterable[ItemResult] | None = None) -> dict[str, int]:
-        """A/B/C/- counts over ``items`` (default all); items without a grade are not counted."""
+    rejected_departments: list[str] = field(default_factory=list)
+    previous_year: int | None = None
+    report_issues: list = field(default_factory=list)  # issues of the report itself (typed grades, hand edits)
+
+    def grade_counts(self, items: Iterable[ItemResult] | None = None, stage: str = "final") -> dict[str, int]:
+        """A/B/C/- counts of one stage over ``items`` (default all); items without that grade are not counted."""
         counts = {key: 0 for key in GRADE_KEYS}
         for item in self.items if items is None else items:
-            if item.grade in counts:
-                counts[item.grade] += 1
+            grade = item.stage_grade(stage)
+            if grade in counts:
+                counts[grade] += 1
+        return counts
+
+    def previous_grade_counts(self, items: Iterable[ItemResult] | None = None) -> dict[str, int] | None:
+        """The final-grade counts of the previous stored year over ``items``; None when there is none."""
+        if self.previous_year is None:
+            return None
+        counts = {key: 0 for key in GRADE_KEYS}
+        for item in self.items if items is None else items:
+            grade = item.grade_history.get(self.previous_year)
+            if grade in counts:
+                counts[grade] += 1
         return counts
 
     @property
@@ -247,14 +296,19 @@ def _kpi_hints(result: ItemResult) -> list[str]:
 def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: Iterable[str] = (),
               kpi_history: Mapping[tuple[str, str], Mapping[int, float | None]] | None = None,
               previous_status: Mapping[tuple[str, str], str] | None = None, previous_year: int | None = None,
-              overrides: Mapping[str, Override] | None = None) -> Consolidation:
+              overrides: Mapping[str, Override] | None = None,
+              grade_history: Mapping[str, Mapping[int, str | None]] | None = None,
+              rejected_departments: Iterable[str] = ()) -> Consolidation:
     """Consolidate the valid submissions of ``year``: grades, effects, KPIs, history, hints.
 
     ``kpi_history`` maps (項目ID, 指標名) to {year: actual} of other years;
     ``previous_status`` maps (項目ID, 課) to last year's 取組状況 (``previous_year``);
-    ``overrides`` maps 項目ID to the secretariat's 事務局評価 / 事務局コメント.
+    ``overrides`` maps 項目ID to what the secretariat and the committee typed;
+    ``grade_history`` maps 項目ID to {year: final grade} of other years;
+    ``rejected_departments`` submitted a file that was sent back (要修正), so they are not 未提出.
     """
     kpi_history = kpi_history or {}
+    grade_history = grade_history or {}
     previous_status = previous_status or {}
     overrides = overrides or {}
     by_department = {s.department: s for s in submissions}
@@ -287,6 +341,9 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
             prev_year, prev = earlier[-1] if earlier else (None, None)
             result.kpis.append(KpiResult(kpi, item.lead, actual, achievement(kpi, actual), history, prev_year, prev,
                                          direction(kpi, prev, actual), row.note if row is not None else None))
+        result.grade_history = {y: g for y, g in grade_history.get(item.item_id, {}).items()
+                                if y != year and y in plan.years}
+        result.grade_history[year] = result.grade
         result.hints.extend(_kpi_hints(result))
         label = format_fiscal_year(previous_year) if previous_year else "前年度"
         for dept in result.copied:
@@ -294,4 +351,7 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
         results.append(result)
     submitted = [d for d in plan.departments if d in by_department]
     missing = [d for d in plan.departments if d not in by_department]
-    return Consolidation(plan, year, results, submitted, missing, list(rejected), list(submissions))
+    rejected_set = set(rejected_departments)  # still in ``missing`` (no valid submission), shown as 要修正
+    return Consolidation(plan, year, results, submitted, missing, list(rejected), list(submissions),
+                         rejected_departments=[d for d in plan.departments if d in rejected_set and d not in by_department],
+                         previous_year=previous_year)

@@ -10,7 +10,8 @@ from typing import Iterable
 from addin.consolidation.history import History
 from addin.consolidation.summary import Consolidation, summarize
 from addin.plan.model import Plan
-from addin.reports.workbook import backup_report, read_overrides, write_report
+from addin.reports.previous import PreviousReport, read_previous_report, report_issues
+from addin.reports.workbook import backup_report, write_report
 from addin.validation.submission import ValidationRun
 from addin.validation.validate import validate_inputs
 
@@ -35,15 +36,17 @@ def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out:
                 db_path: str | os.PathLike | None = None) -> ConsolidationResult:
     """Validate ``inputs``, consolidate the valid submissions into the report ``out`` and store the history.
 
-    The previous report at ``out`` (if any) gives 事務局評価 / 事務局コメント and is
-    kept as a timestamped backup. The history is stored only after the report
+    The previous report at ``out`` (if any) gives what the secretariat and the committee
+    typed (事務局評価・コメント, 委員会評価・意見), and cells edited by hand are reported
+    before they are replaced; it is kept as a timestamped backup. The history is stored only after the report
     was written, so a report left open in Excel changes nothing.
     """
     out = Path(out)
     db = Path(db_path) if db_path else out.parent / "reform.db"
     run = validate_inputs(plan, inputs, year)
     rejected = [f.path for f in run.files if f.status != "ok"]
-    overrides = read_overrides(out) if out.exists() else {}
+    sent_back = [f.department for f in run.files if f.status != "ok" and f.department]
+    previous = read_previous_report(out) if out.exists() else PreviousReport()
     with History(db) as history:
         scope = plan.settings.plan_name
         previous_year = history.previous_year(scope, year)
@@ -51,9 +54,14 @@ def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out:
             plan, year, run.valid_submissions(), rejected,
             kpi_history=history.kpi_actuals(scope),
             previous_status=history.statuses(scope, previous_year) if previous_year else {},
-            previous_year=previous_year, overrides=overrides,
+            previous_year=previous_year, overrides=previous.overrides,
+            grade_history=history.final_grades(scope), rejected_departments=sent_back,
         )
+        summary.report_issues = report_issues(previous, summary, out)
         backup = backup_report(out) if out.exists() else None
         write_report(summary, out, run=run)
         history.store(scope, plan.fingerprint, year, summary.submissions)
+        history.store_grades(scope, year, [
+            (r.item.item_id, r.self_grade, r.override.grade, r.override.committee_grade, r.grade,
+             r.override.comment, r.override.committee_comment) for r in summary.items])
     return ConsolidationResult(run, summary, out, db, backup)

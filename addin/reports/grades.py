@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from addin.consolidation.summary import GRADE_KEYS, Consolidation, ItemResult
+from addin.consolidation.summary import GRADE_KEYS, STAGE_LABELS, Consolidation, ItemResult
+from addin.fiscal import format_fiscal_year
 from addin.reports.common import grade_colours, title_block, write_table
 from addin.xlsx.styles import BODY_FONT, BOLD_FONT, CENTER, PERCENT_FORMAT, SUBTOTAL_FILL, TOTAL_FILL, WRAP_TOP
 from addin.xlsx.writer import ReportBook, ReportSheet
@@ -30,10 +31,10 @@ def _counts_row(kind: str, pillar: str | None, area: str | None, items: list[Ite
 
 
 def add_grades_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
-    """Add 評価集計 (counts use the final grade: 事務局評価 where set)."""
+    """Add 評価集計: counts of the final grade by 重点項目 and 取組, the counts per stage beside last year's, a chart."""
     sheet = book.add_sheet(GRADES_SHEET)
     title_block(sheet, summary, GRADES_SHEET,
-                note="評価は事務局評価があればそれを、なければ各課の自己評価のうち最も低いものを使います。"
+                note="評価は確定評価（委員会評価、なければ事務局評価、なければ各課の自己評価のうち最も低いもの）です。"
                      "割合は評価のある項目数に対する割合です（未提出の項目は含みません）。")
     rows: list[list[object]] = []
     kinds: list[str] = []
@@ -69,4 +70,61 @@ def add_grades_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
         sheet.write(legend + offset, 1, grade, grade_style)
         sheet.merge(f"B{legend + offset}:I{legend + offset}", meaning, meaning_style)
     grade_colours(sheet, f"A{legend + 1}:A{legend + len(GRADE_MEANINGS)}")
+    stages_top = legend + len(GRADE_MEANINGS) + 2
+    sheet.ws.set_h_pagebreaks([stages_top - 1])  # the stages and the chart on a page of their own
+    below = _stage_table(sheet, summary, stages_top)
+    _chart(sheet, summary, pillars, below + 2)
     return sheet
+
+
+STAGE_HEADERS = ("段階", "", "項目数", *GRADE_KEYS, "評価なし")  # from column B, aligned with the table above
+_STAGE_NAMES = {"self": "自己評価（各課）", "secretariat": "事務局評価", "committee": "委員会評価", "final": "確定評価"}
+
+
+def _stage_table(sheet: ReportSheet, summary: Consolidation, top: int) -> int:
+    """Counts per stage (自己 → 事務局 → 委員会 → 確定) and the previous year's final counts; returns its last row."""
+    book = sheet.book
+    header = book.style(font=BOLD_FONT, fill=SUBTOTAL_FILL, alignment=CENTER)
+    body = book.style(font=BODY_FONT, alignment=CENTER)
+    label = book.style(font=BODY_FONT)
+    sheet.write(top, 1, "評価の段階別の件数（自己評価 → 事務局評価 → 委員会評価 → 確定評価）", book.style(font=BOLD_FONT))
+    sheet.write_row(top + 1, STAGE_HEADERS, header, first_col=2)
+    rows: list[tuple[str, dict[str, int]]] = [(_STAGE_NAMES[stage], summary.grade_counts(stage=stage))
+                                               for stage in STAGE_LABELS]
+    previous = summary.previous_grade_counts()
+    if previous is not None:
+        rows.append((f"前年度（{format_fiscal_year(summary.previous_year)}）の確定評価", previous))
+    total = len(summary.items)
+    for offset, (name, counts) in enumerate(rows, start=2):
+        graded = sum(counts.values())
+        sheet.write(top + offset, 2, name, label)
+        sheet.write_row(top + offset, [total, *[counts[g] for g in GRADE_KEYS], total - graded], body, first_col=4)
+    return top + 1 + len(rows)
+
+
+def _chart(sheet: ReportSheet, summary: Consolidation, pillars: dict[str, list[ItemResult]], top: int) -> None:
+    """The share of A/B/C/- (確定評価) per 重点項目: a small table and a 100 % stacked bar chart of it."""
+    book = sheet.book
+    header = book.style(font=BOLD_FONT, fill=SUBTOTAL_FILL, alignment=CENTER)
+    body = book.style(font=BODY_FONT, alignment=CENTER)
+    sheet.write(top, 1, "重点項目別の確定評価の割合（グラフのもとの件数）", book.style(font=BOLD_FONT))
+    sheet.write_row(top + 1, ("重点項目", "", "", *GRADE_KEYS), header, first_col=2)
+    names = list(pillars)
+    for offset, pillar in enumerate(names, start=2):
+        counts = summary.grade_counts(pillars[pillar])
+        sheet.write(top + offset, 2, pillar, book.style(font=BODY_FONT))
+        sheet.write_row(top + offset, [counts[g] for g in GRADE_KEYS], body, first_col=5)
+    first, last = top + 1, top + len(names)  # 0-based rows of the data, for the chart's ranges
+    chart = book.add_chart({"type": "bar", "subtype": "percent_stacked"})
+    colours = {"A": "#4472C4", "B": "#A5A5A5", "C": "#ED7D31", "-": "#D9D9D9"}
+    for col, grade in enumerate(GRADE_KEYS, start=4):
+        chart.add_series({"name": grade, "categories": [sheet.ws.name, first, 1, last, 1],
+                          "values": [sheet.ws.name, first, col, last, col], "fill": {"color": colours[grade]},
+                          "data_labels": {"value": True, "num_format": '0;-0;""'}})
+    chart.set_title({"name": "重点項目別の確定評価の割合", "name_font": {"size": 11}})
+    chart.set_x_axis({"num_format": "0%", "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    height = max(220, 60 + 40 * len(names))
+    chart.set_size({"width": 720, "height": height})
+    sheet.ws.insert_chart(f"B{top + len(names) + 3}", chart)

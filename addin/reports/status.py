@@ -9,19 +9,27 @@ from addin.reports.common import grade_colours, title_block, write_table
 from addin.xlsx.styles import CENTER, INPUT_FILL
 from addin.xlsx.writer import ReportBook, ReportSheet
 
-__all__ = ["STATUS_SHEET", "STATUS_HEADERS", "OVERRIDE_GRADE", "OVERRIDE_COMMENT", "add_status_sheet"]
+__all__ = ["STATUS_SHEET", "STATUS_HEADERS", "OVERRIDE_GRADE", "OVERRIDE_COMMENT", "COMMITTEE_GRADE",
+           "COMMITTEE_COMMENT", "INPUT_COLUMNS", "GRADE_INPUTS", "FINAL_GRADE", "status_rows", "add_status_sheet"]
 
 STATUS_SHEET = "取組状況一覧"
 OVERRIDE_GRADE = "事務局評価"
 OVERRIDE_COMMENT = "事務局コメント"
-STATUS_HEADERS = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "進捗", "自己評価", "評価",
-                  OVERRIDE_GRADE, OVERRIDE_COMMENT, "今後の課題・方向性", "確認事項")
-_WIDTHS = (9, 16, 16, 5, 22, 11, 50, 12, 15, 6, 8, 26, 40, 30)
+COMMITTEE_GRADE = "委員会評価"
+COMMITTEE_COMMENT = "委員会意見"
+FINAL_GRADE = "確定評価"
+# The columns the secretariat and the committee type into; carried over by 項目ID on every re-run.
+INPUT_COLUMNS = (OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE, COMMITTEE_COMMENT)
+GRADE_INPUTS = (OVERRIDE_GRADE, COMMITTEE_GRADE)
+STATUS_HEADERS = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "進捗", "自己評価",
+                  *INPUT_COLUMNS, FINAL_GRADE, "評価の相違", "今後の課題・方向性", "確認事項")
+_WIDTHS = (9, 16, 16, 5, 22, 11, 50, 12, 15, 8, 26, 8, 26, 8, 16, 40, 30)
 NOT_SUBMITTED = "（未提出）"
+SENT_BACK = "要修正（差戻し中）"
 
 
 def _per_department(result: ItemResult, values: dict[str, str | None], separator: str = "\n\n",
-                    mark_missing: bool = False) -> str | None:
+                    mark_missing: bool = False, sent_back: frozenset[str] = frozenset()) -> str | None:
     """Each department's text prefixed 【課名】; an item of one department shows the text alone."""
     departments = result.item.departments
     if len(departments) == 1:
@@ -34,38 +42,60 @@ def _per_department(result: ItemResult, values: dict[str, str | None], separator
         if values.get(dept):
             parts.append(f"【{dept}】{values[dept]}")
         elif mark_missing and dept not in values:
-            parts.append(f"【{dept}】{NOT_SUBMITTED}")
+            parts.append(f"【{dept}】{SENT_BACK if dept in sent_back else NOT_SUBMITTED}")
     return separator.join(parts) or None
 
 
-def _row(result: ItemResult) -> list[object]:
+def _status(result: ItemResult, sent_back: frozenset[str]) -> str | None:
+    """Each department's 取組状況; a department whose file was sent back is 要修正（差戻し中）, never 未提出."""
+    departments = result.item.departments
+    if not result.submitted and not sent_back.intersection(departments):
+        return NOT_SUBMITTED
+    if len(departments) == 1 and not result.submitted:
+        return SENT_BACK
+    return _per_department(result, result.status, mark_missing=True, sent_back=sent_back)
+
+
+def _row(result: ItemResult, sent_back: frozenset[str]) -> list[object]:
     item = result.item
-    status = _per_department(result, result.status, mark_missing=True) if result.submitted else NOT_SUBMITTED
+    override = result.override
+    typed = dict(override.typed)
     grades = "\n".join(f"【{d}】{g or '－'}" for d, g in result.grades.items()) or None
     progress_values = set(result.progress.values())
     progress = (next(iter(progress_values)) if len(progress_values) == 1
                 else "\n".join(f"【{d}】{p or '－'}" for d, p in result.progress.items()) or None)
-    return [item.item_id, item.pillar, item.area, item.number, item.name, "\n".join(item.in_charge), status,
-            progress, grades, result.grade, result.override.grade, result.override.comment,
+    return [item.item_id, item.pillar, item.area, item.number, item.name, "\n".join(item.in_charge),
+            _status(result, sent_back), progress, grades,
+            override.grade or typed.get(OVERRIDE_GRADE), override.comment,
+            override.committee_grade or typed.get(COMMITTEE_GRADE), override.committee_comment,
+            result.grade, result.grade_difference,
             _per_department(result, result.next_steps, "\n"), "\n".join(result.hints) or None]
 
 
-def add_status_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
-    """Add 取組状況一覧 with input cells for 事務局評価 (A/B/C/-) and 事務局コメント."""
+def status_rows(summary: Consolidation) -> list[list[object]]:
+    """The rows of 取組状況一覧, in plan order, as written (and digested beside the report)."""
+    sent_back = frozenset(summary.rejected_departments)
+    return [_row(r, sent_back) for r in summary.items]
+
+
+def add_status_sheet(book: ReportBook, summary: Consolidation, rows: list[list[object]] | None = None) -> ReportSheet:
+    """Add 取組状況一覧 with input cells for 事務局評価・コメント and 委員会評価・意見."""
     sheet = book.add_sheet(STATUS_SHEET)
     title_block(sheet, summary, STATUS_SHEET,
-                note="「事務局評価」「事務局コメント」は事務局が入力します（黄色のセル）。事務局評価を入れた項目は、"
-                     "その評価がすべての集計に使われ、次に集約したときも引き継がれます。")
-    styles = {name: {"alignment": CENTER} for name in ("No.", "進捗", "評価")}
-    styles[OVERRIDE_GRADE] = {"alignment": CENTER, "fill": INPUT_FILL}
-    styles[OVERRIDE_COMMENT] = {"fill": INPUT_FILL}
-    first, last = write_table(sheet, STATUS_HEADERS, [_row(r) for r in summary.items], _WIDTHS, freeze_col=5,
-                              column_styles=styles, fit_heights=True)
+                note="黄色のセル（事務局評価・事務局コメント・委員会評価・委員会意見）に入力します。確定評価は委員会評価、"
+                     "なければ事務局評価、なければ自己評価（複数課は最も低いもの）で、すべての集計に使われます。"
+                     "入力した内容は次に集約したときも項目IDで引き継がれます。")
+    styles = {name: {"alignment": CENTER} for name in ("No.", "進捗", FINAL_GRADE)}
+    for name in INPUT_COLUMNS:
+        styles[name] = {"fill": INPUT_FILL, **({"alignment": CENTER} if name in GRADE_INPUTS else {})}
+    first, last = write_table(sheet, STATUS_HEADERS, rows if rows is not None else status_rows(summary), _WIDTHS,
+                              freeze_col=5, column_styles=styles, fit_heights=True)
     col = {name: i for i, name in enumerate(STATUS_HEADERS, start=1)}
-    grade_letter = get_column_letter(col[OVERRIDE_GRADE])
-    sheet.choices(f"{grade_letter}{first}:{grade_letter}{last}", GRADE_KEYS, title="事務局評価",
-                  message="A、B、C、- のいずれかを選んでください。")
-    for name in ("評価", OVERRIDE_GRADE):
+    for name in GRADE_INPUTS:
+        letter = get_column_letter(col[name])
+        sheet.choices(f"{letter}{first}:{letter}{last}", GRADE_KEYS, title=name,
+                      message="A、B、C、- のいずれかを選んでください。")
+    for name in (*GRADE_INPUTS, FINAL_GRADE):
         letter = get_column_letter(col[name])
         grade_colours(sheet, f"{letter}{first}:{letter}{last}")
     return sheet

@@ -18,14 +18,13 @@ from pathlib import Path
 from addin.consolidation.summary import Consolidation, Override
 from addin.errors import OutputError, UnreadableWorkbook, explain_os_error
 from addin.fiscal import format_fiscal_year
-from addin.normalize import NotAChoice, clean_text, parse_grade
 from addin.reports.effects import add_effects_sheet
 from addin.reports.grades import add_grades_sheet
 from addin.reports.kpi import add_kpi_sheet
-from addin.reports.status import OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET, add_status_sheet
+from addin.reports.previous import DIGEST_SHEET, digest_rows, read_previous_report
+from addin.reports.status import STATUS_HEADERS, add_status_sheet, status_rows
 from addin.reports.tracker import add_tracker_sheet
 from addin.validation.submission import ValidationRun
-from addin.xlsx.tables import find_table
 from addin.xlsx.writer import ReportBook, write_book
 
 __all__ = ["REPORT_SHEETS", "write_report", "read_overrides", "backup_report", "backup_name",
@@ -54,7 +53,7 @@ def _add_issues_sheet(book: ReportBook, summary: Consolidation, run: ValidationR
     from addin.reports.validation import add_issue_sheet
 
     year = format_fiscal_year(summary.year)
-    issues = run.issues if run is not None else []
+    issues = (run.issues if run is not None else []) + list(summary.report_issues)
     departments = {f.path: f.department for f in run.files} if run is not None else {}
     lines = [("計画", summary.plan.settings.plan_name), ("年度", year)]
     if run is not None:
@@ -70,13 +69,18 @@ def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | N
     """The seven sheets, in the order of REPORT_SHEETS."""
     from addin.reports.gantt import add_gantt_sheet
 
-    add_status_sheet(book, summary)
+    rows = status_rows(summary)
+    add_status_sheet(book, summary, rows)
     add_kpi_sheet(book, summary)
     add_grades_sheet(book, summary)
     add_effects_sheet(book, summary)
     add_gantt_sheet(book, summary.plan, summary.year, progress_by_item(summary))
     add_tracker_sheet(book, summary, run, base)
     _add_issues_sheet(book, summary, run, base)
+    digest = book.add_sheet(DIGEST_SHEET)
+    for index, values in enumerate(digest_rows(STATUS_HEADERS, rows), start=1):
+        digest.write_row(index, values)
+    digest.ws.very_hidden()
 
 
 def write_report(summary: Consolidation, out: str | os.PathLike, run: ValidationRun | None = None) -> Path:
@@ -89,38 +93,12 @@ def write_report(summary: Consolidation, out: str | os.PathLike, run: Validation
 
 
 def read_overrides(path: str | os.PathLike) -> dict[str, Override]:
-    """事務局評価 / 事務局コメント by 項目ID from a previous report (headers found by name); {} when absent.
-
-    A grade that is not A/B/C/- is ignored (the comment is kept) and logged.
-    """
-    from addin.xlsx.guard import open_calamine, reading
-
+    """What was typed in the input columns of a previous report, by 項目ID; {} when absent or unreadable."""
     try:
-        book = open_calamine(path)
-        if STATUS_SHEET not in book.sheet_names:
-            return {}
-        with reading(path):
-            rows = book.get_sheet_by_name(STATUS_SHEET).to_python(skip_empty_area=False)
+        return read_previous_report(path).overrides
     except UnreadableWorkbook as exc:
         log.warning("previous report not read: %s", exc)
         return {}
-    table = find_table(rows, ["項目ID", OVERRIDE_GRADE], [OVERRIDE_COMMENT])
-    if table is None:
-        return {}
-    result: dict[str, Override] = {}
-    for _index, row in table.data_rows():
-        item_id = clean_text(table.value(row, "項目ID"))
-        if item_id is None:
-            continue
-        try:
-            grade = parse_grade(table.value(row, OVERRIDE_GRADE))
-        except NotAChoice:
-            log.warning("事務局評価 of %s ignored: %r", item_id, table.value(row, OVERRIDE_GRADE))
-            grade = None
-        comment = clean_text(table.value(row, OVERRIDE_COMMENT))
-        if grade or comment:
-            result[str(item_id)] = Override(grade, comment)
-    return result
 
 
 def backup_name(path: Path, when: datetime) -> Path:

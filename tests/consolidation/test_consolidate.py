@@ -160,7 +160,8 @@ def test_status_copied_from_last_year_is_flagged():
 
 
 SPEC_ITEM_KEYS = {"item_id", "pillar", "area", "name", "departments", "grades", "grade", "status", "progress",
-                  "effect_thousand_yen", "kpis", "schedule"}
+                  "effect_thousand_yen", "kpis", "schedule",
+                  "grade_self", "grade_secretariat", "grade_committee", "grade_history"}
 
 
 def test_json_keys_match_spec_exactly():

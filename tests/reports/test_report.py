@@ -41,8 +41,9 @@ def _report(tmp_path):
 
 def test_report_golden(tmp_path):
     wb = _report(tmp_path)
-    assert wb.sheetnames == list(REPORT_SHEETS)
-    check_golden("report_small_plan", dump_workbook(wb, skip=("工程表",)))
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == list(REPORT_SHEETS)
+    assert wb["_原本"].sheet_state == "veryHidden"
+    check_golden("report_small_plan", dump_workbook(wb, skip=("工程表", "_原本")))
 
 
 def test_every_sheet_has_title_freeze_filter_and_print_setup(tmp_path):
@@ -98,7 +99,7 @@ def test_overrides_survive_a_rerun_and_the_previous_report_is_kept(tmp_path):
     after = {r["項目ID"]: r for r in _table(openpyxl.load_workbook(out)["取組状況一覧"], "項目ID", "事務局評価")}
     assert after["1-(1)-2"]["事務局評価"] == "C"
     assert after["1-(1)-2"]["事務局コメント"] == "効果額の根拠を確認すること"
-    assert after["1-(1)-2"]["評価"] == "C"
+    assert after["1-(1)-2"]["確定評価"] == "C"
     grades = _table(openpyxl.load_workbook(out)["評価集計"], "区分", "項目数")
     total = next(r for r in grades if r["区分"] == "合計")
     assert total["C"] == 1 and total["項目数"] == len(plan.items)
@@ -167,16 +168,25 @@ def test_rejected_and_missing_departments(tmp_path):
     json.dumps(data, ensure_ascii=False)
 
 
-def test_read_overrides_ignores_what_is_not_a_grade(tmp_path):
+def _cells(ws, item_id: str) -> dict[str, str]:
+    """{header: A1 address} of the row of ``item_id`` in 取組状況一覧."""
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "項目ID")
+    row = next(r for r in range(header_row + 1, ws.max_row + 1) if ws.cell(r, 1).value == item_id)
+    return {ws.cell(header_row, c).value: ws.cell(row, c).coordinate for c in range(1, ws.max_column + 1)}
+
+
+def test_a_typed_grade_that_is_not_a_grade_is_kept_as_typed(tmp_path):
     summary = _summary()
     path = write_report(summary, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["取組状況一覧"]
-    ws["K5"] = "優"
-    ws["L5"] = "コメントだけ"
+    cells = _cells(ws, "1-(1)-1")
+    ws[cells["事務局評価"]] = "優"
+    ws[cells["事務局コメント"]] = "コメントだけ"
     wb.save(path)
     overrides = read_overrides(path)
-    assert overrides["1-(1)-1"] == Override(None, "コメントだけ")
+    assert overrides["1-(1)-1"] == Override(None, "コメントだけ", typed=(("事務局評価", "優"),))
+    assert overrides["1-(1)-1"].grade is None
     assert overrides["2-(1)-1"] == Override("A", "目標達成のためA")
     assert read_overrides(tmp_path / "missing.xlsx") == {}
 
