@@ -169,21 +169,16 @@ def report_issues(previous: PreviousReport, summary, report: str | os.PathLike) 
 
     issues = []
     for item_id, column, typed in previous.invalid:
-        issues.append(make_issue(
-            "invalid_choice", str(report), STATUS_SHEET, cell(item_id, column), item_id, column, typed,
-            text=f"「{typed}」は{column}として使えません。A、B、C、- のいずれかを選んでください。"
-                 "直すまでは、この段階の評価はないものとして確定評価を決めています。"))
+        issues.append(make_issue("invalid_choice", str(report), STATUS_SHEET, cell(item_id, column), item_id, column,
+                                 typed, variant="report_grade"))
     for edit in previous.edits:
         found = rows.get(edit.item_id)
         new_text = _text(found[1][STATUS_HEADERS.index(edit.column)]) if found and edit.column in STATUS_HEADERS else ""
         if new_text == edit.text:
             continue
-        issues.append(make_issue(
-            "altered_cell", str(report), STATUS_SHEET, cell(edit.item_id, edit.column) or edit.cell, edit.item_id,
-            edit.column, edit.text,
-            text=f"前回の集約結果のセル {edit.cell} は手で修正されていましたが、提出内容で置き換えました"
-                 f"（修正されていた文：「{_shorten(edit.text)}」／今回の文：「{_shorten(new_text)}」）。"
-                 "修正した文は前回のファイルのバックアップに残っています。残したい内容は事務局コメントに書いてください。"))
+        issues.append(make_issue("altered_cell", str(report), STATUS_SHEET, cell(edit.item_id, edit.column) or edit.cell,
+                                 edit.item_id, edit.column, edit.text, variant="report_edit", previous_cell=edit.cell,
+                                 edited=_shorten(edit.text), new=_shorten(new_text)))
     return issues
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from addin.consolidation.summary import Consolidation, Override
 from addin.errors import OutputError, UnreadableWorkbook, explain_os_error
-from addin.fiscal import format_fiscal_year
+from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.reports.effects import add_effects_sheet
 from addin.reports.grades import add_grades_sheet
 from addin.reports.kpi import add_kpi_sheet
@@ -62,7 +62,7 @@ def _add_issues_sheet(book: ReportBook, summary: Consolidation, run: ValidationR
                   ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
     lines.append(("有効な提出がない課", "、".join(summary.missing) or "なし"))
     add_issue_sheet(book, issues, ISSUES_SHEET, departments, base=base, summary=lines,
-                    heading=f"{summary.plan.settings.plan_name}　{year} 検証結果")
+                    heading=f"{summary.plan.settings.plan_name}　{format_fiscal_year_long(summary.year)} 検証結果")
 
 
 def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
