@@ -21,7 +21,7 @@ from pathlib import Path
 from addin.errors import ReformError
 from addin.fiscal import format_fiscal_year
 from addin.xlam.build import PROJECT_NAME
-from addin.xlam.xlwings_vba import installed_xlwings, required_xlwings
+from addin.xlam.pinned import installed_xlwings, required_xlwings
 
 __all__ = ["Check", "MIN_PYTHON", "run_checks", "report", "all_passed", "plan_folders", "user_config_path",
            "applescript_path", "HISTORY_FILE"]

@@ -7,7 +7,8 @@ import openpyxl
 from addin.excel import BUTTONS, dispatch
 from tests.fake_book import FakeBook
 
-RIBBON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings"}
+RIBBON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings",
+              "btnDoctor"}
 
 
 def test_every_ribbon_id_has_an_action():

@@ -375,7 +375,7 @@ def test_libreoffice_imports_every_vba_module(xlam, tmp_path):
     finally:
         parser.close()
     assert set(modules) == {p.stem for p in _source_files()} | {"ThisWorkbook", "Sheet1"} | XLWINGS_MODULES
-    assert "addin.excel.dispatch('\" & control.Id & \"')" in modules["ReformRibbon"]
+    assert "addin.excel.dispatch('\" & control.Id & \"', xlwings_version=" in modules["ReformRibbon"]
     assert 'Public Const PROJECT_NAME As String = "reform"' in modules["xlwings"]
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import olefile
 import pytest
 
-import addin.xlam.xlwings_vba as xlwings_vba
+import addin.xlam.pinned as pinned
 from addin.xlam import AddinBuildError, build_addin
 from addin.xlam.ovba import decompress
 from addin.xlam.sources import CLASS_ATTRIBUTES, read_module
-from addin.xlam.xlwings_vba import CUSTOM_ADDIN_FILE, installed_xlwings, required_xlwings, xlwings_modules
+from addin.xlam.pinned import CUSTOM_ADDIN_FILE, installed_xlwings, required_xlwings, pinned_modules
 
 REPO = Path(__file__).resolve().parents[2]
 MACROS = REPO / "macros"
@@ -126,7 +126,7 @@ def _fake_xlwings(tmp_path: Path, version: str, declared: str) -> Path:
 
 def test_a_module_of_another_version_than_the_installed_xlwings_fails_the_build(tmp_path, monkeypatch):
     folder = _fake_xlwings(tmp_path, XLWINGS_VERSION, "0.0.1")
-    monkeypatch.setattr(xlwings_vba, "installed_xlwings", lambda: (folder, XLWINGS_VERSION))
+    monkeypatch.setattr(pinned, "installed_xlwings", lambda: (folder, XLWINGS_VERSION))
     with pytest.raises(AddinBuildError) as exc_info:
         build_addin(tmp_path / "out.xlam", MACROS)
     assert "0.0.1" in exc_info.value.reason and XLWINGS_VERSION in exc_info.value.reason
@@ -136,14 +136,14 @@ def test_a_module_of_another_version_than_the_installed_xlwings_fails_the_build(
 
 def test_an_installed_xlwings_other_than_the_pinned_one_fails_the_build(tmp_path, monkeypatch):
     folder = _fake_xlwings(tmp_path, "9.9.9", "9.9.9")
-    monkeypatch.setattr(xlwings_vba, "installed_xlwings", lambda: (folder, "9.9.9"))
+    monkeypatch.setattr(pinned, "installed_xlwings", lambda: (folder, "9.9.9"))
     with pytest.raises(AddinBuildError) as exc_info:
-        xlwings_modules("reform")
+        pinned_modules("reform")
     assert f"xlwings=={XLWINGS_VERSION}" in exc_info.value.reason
 
 
 def test_without_xlwings_the_build_says_how_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlwings_vba, "installed_xlwings", lambda: None)
+    monkeypatch.setattr(pinned, "installed_xlwings", lambda: None)
     with pytest.raises(AddinBuildError) as exc_info:
         build_addin(tmp_path / "out.xlam", MACROS)
     assert "reform-addin[excel]" in exc_info.value.reason
@@ -153,7 +153,7 @@ def test_a_project_name_line_missing_fails_the_build(tmp_path, monkeypatch):
     folder = _fake_xlwings(tmp_path, XLWINGS_VERSION, XLWINGS_VERSION)
     path = folder / CUSTOM_ADDIN_FILE
     path.write_bytes(path.read_bytes().replace(b"Public Const PROJECT_NAME", b"Const OTHER_NAME"))
-    monkeypatch.setattr(xlwings_vba, "installed_xlwings", lambda: (folder, XLWINGS_VERSION))
+    monkeypatch.setattr(pinned, "installed_xlwings", lambda: (folder, XLWINGS_VERSION))
     with pytest.raises(AddinBuildError) as exc_info:
-        xlwings_modules("reform")
+        pinned_modules("reform")
     assert "PROJECT_NAME" in exc_info.value.reason

@@ -24,7 +24,7 @@ __all__ = [
     "XLWINGS_HINT",
     "installed_xlwings",
     "required_xlwings",
-    "xlwings_modules",
+    "pinned_modules",
     "xlwings_version_of",
 ]
 
@@ -85,7 +85,7 @@ def _custom_addin_module(path: Path, project_name: str, version: str) -> VbaModu
     return read_module_text(path, text, name="xlwings")
 
 
-def xlwings_modules(project_name: str) -> list[VbaModule]:
+def pinned_modules(project_name: str) -> list[VbaModule]:
     """The xlwings module with our project name and its Dictionary class, from the installed xlwings."""
     found = installed_xlwings()
     if found is None:
