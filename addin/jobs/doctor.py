@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import locale
 import os
 import sqlite3
 import sys
@@ -69,9 +70,14 @@ def read_user_config(path: Path) -> dict[str, str]:
     """The ``"KEY","value"`` lines of an xlwings config file, keys upper-cased (as the VBA reads them)."""
     values: dict[str, str] = {}
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        raw = path.read_bytes()
     except OSError:
         return values
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # install.bat writes it with cmd.exe's code page (cp932), which is also what the VBA reads.
+        text = raw.decode(locale.getpreferredencoding(False), errors="replace")
     for line in text.splitlines():
         key, sep, value = line.partition(",")
         if sep:
