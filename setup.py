@@ -7,6 +7,7 @@ installed package runs ``reform build-addin`` too. An editable install reads the
 checkout's ``macros/`` directly.
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -23,6 +24,8 @@ class BuildPyWithMacros(build_py):
         if getattr(self, "editable_mode", False):
             return
         target = Path(self.build_lib) / "addin" / "macros"
+        # build/ outlives a build: a file removed from macros/ must not stay in the next wheel.
+        shutil.rmtree(target, ignore_errors=True)
         self.mkpath(str(target))
         for path in sorted(MACROS.iterdir()):
             if path.suffix.lower() in {".bas", ".cls", ".xml"}:

@@ -51,7 +51,12 @@ def test_offline_install_from_the_bundle_then_build_the_addin_from_the_installed
     bundle = build_wheelhouse(tmp_path / "wheelhouse", windows=False)
     assert (bundle / "install.bat").read_bytes().count(b"\r\n") > 20
     wheels = sorted(p.name for p in (bundle / "wheels").iterdir())
-    assert any(name.startswith("reform_addin-") for name in wheels)
+    ours = [bundle / "wheels" / n for n in wheels if n.startswith("reform_addin-")]
+    assert len(ours) == 1
+    with zipfile.ZipFile(ours[0]) as wheel:
+        carried = sorted(n.split("/")[-1] for n in wheel.namelist() if n.startswith("addin/macros/"))
+    repo_macros = Path(__file__).resolve().parents[2] / "macros"
+    assert carried == sorted(p.name for p in repo_macros.iterdir()) == ["ReformRibbon.bas", "customUI14.xml"]
     assert [n for n in wheels if n.lower().startswith("xlwings-")] == [
         n for n in wheels if n.lower().startswith(f"xlwings-{XLWINGS_VERSION}-")
     ] != []
