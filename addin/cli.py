@@ -236,14 +236,16 @@ def build_addin(out: str) -> None:
 
 @cli.command()
 @click.argument("plan", required=False, type=click.Path(exists=True, dir_okay=False))
-def doctor(plan: str | None) -> None:
+@click.option("--addin", "addin_file", type=click.Path(exists=True, dir_okay=False),
+              help="Excel に追加した reform.xlam（その xlwings の版と比べる）")
+def doctor(plan: str | None, addin_file: str | None) -> None:
     """動作確認: Python・xlwings・パッケージ・アドインの設定と、計画ワークブックのフォルダ・履歴データベースを確認する。
 
-    Example: reform doctor 計画.xlsx
+    Example: reform doctor 計画.xlsx --addin workbooks/reform.xlam
     """
     from addin.jobs.doctor import all_passed, report, run_checks
 
-    checks = run_checks(Path(plan) if plan else None)
+    checks = run_checks(Path(plan) if plan else None, addin_file=Path(addin_file) if addin_file else None)
     click.echo(report(checks))
     sys.exit(0 if all_passed(checks) else 1)
 

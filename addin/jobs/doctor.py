@@ -16,6 +16,7 @@ import locale
 import os
 import sqlite3
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,10 +217,32 @@ def _plan_checks(plan_file: Path, base: Path) -> list[Check]:
     return checks
 
 
+def _addin_file(path: Path) -> tuple[Check, str | None]:
+    """The add-in file and the xlwings version it records."""
+    from addin.xlam.readback import addin_xlwings_version
+
+    try:
+        version = addin_xlwings_version(path)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        return Check("アドイン", False, f"{path} を読めません（{exc}）", "reform build-addin で作り直してください"), None
+    if version is None:
+        return Check("アドイン", False, f"{path} に xlwings のモジュールがありません",
+                     "reform build-addin で作り直してください"), None
+    return Check("アドイン", True, f"{path}（xlwings {version} 用）"), version
+
+
 def run_checks(plan_file: Path | None = None, base: Path | None = None, addin_xlwings: str | None = None,
-               platform: str = sys.platform, home: Path | None = None) -> list[Check]:
-    """Every check; ``plan_file`` is read, its folders resolved under ``base`` (default: the plan's folder)."""
-    checks = [_python(), _xlwings(addin_xlwings), _package(), _interpreter(platform, home)]
+               platform: str = sys.platform, home: Path | None = None, addin_file: Path | None = None) -> list[Check]:
+    """Every check; ``plan_file`` is read, its folders resolved under ``base`` (default: the plan's folder).
+
+    The add-in's xlwings version is ``addin_xlwings`` (the ribbon passes it) or read from ``addin_file``.
+    """
+    checks = []
+    if addin_file is not None:
+        check, version = _addin_file(Path(addin_file))
+        checks.append(check)
+        addin_xlwings = addin_xlwings or version
+    checks = [_python(), _xlwings(addin_xlwings), _package(), *checks, _interpreter(platform, home)]
     if platform == "darwin":
         checks.append(_applescript(home))
     if plan_file is None:

@@ -25,7 +25,7 @@ __all__ = [
     "installed_xlwings",
     "required_xlwings",
     "pinned_modules",
-    "xlwings_version_of",
+    "declared_version",
 ]
 
 CUSTOM_ADDIN_FILE = "xlwings_custom_addin.bas"
@@ -64,7 +64,7 @@ def required_xlwings(distribution: str = "reform-addin") -> str | None:
     return None
 
 
-def xlwings_version_of(code: str) -> str | None:
+def declared_version(code: str) -> str | None:
     """The ``XLWINGS_VERSION`` a VBA module declares, or None."""
     match = _VERSION_CONST.search(code)
     return match.group(1) if match else None
@@ -72,7 +72,7 @@ def xlwings_version_of(code: str) -> str | None:
 
 def _custom_addin_module(path: Path, project_name: str, version: str) -> VbaModule:
     text = read_ascii(path)
-    declared = xlwings_version_of(text)
+    declared = declared_version(text)
     if declared != version:
         raise AddinBuildError(
             path,
