@@ -235,6 +235,22 @@ def build_addin(out: str) -> None:
 
 
 @cli.command()
+@click.argument("plan", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--addin", "addin_file", type=click.Path(exists=True, dir_okay=False),
+              help="Excel に追加した reform.xlam（その xlwings の版と比べる）")
+def doctor(plan: str | None, addin_file: str | None) -> None:
+    """動作確認: Python・xlwings・パッケージ・アドインの設定と、計画ワークブックのフォルダ・履歴データベースを確認する。
+
+    Example: reform doctor 計画.xlsx --addin workbooks/reform.xlam
+    """
+    from addin.jobs.doctor import all_passed, report, run_checks
+
+    checks = run_checks(Path(plan) if plan else None, addin_file=Path(addin_file) if addin_file else None)
+    click.echo(report(checks))
+    sys.exit(0 if all_passed(checks) else 1)
+
+
+@cli.command()
 @click.option("--departments", "departments", default=100, show_default=True, type=click.IntRange(1, 100000),
               help="合成する課の数")
 @click.option("--out", "out", default="bench-out", show_default=True, type=click.Path(file_okay=False),

@@ -173,6 +173,27 @@ def _settings(book: ExcelBook, tmp: Path) -> str | None:
     raise ReformError("このブックに「設定」シートがありません。計画ワークブックを開いてから押してください。")
 
 
+def _doctor(book: ExcelBook, tmp: Path, addin_xlwings: str | None = None) -> str:
+    """動作確認: the checks of ``reform doctor``, the open book as the plan when it has a 設定 sheet."""
+    from addin.jobs.doctor import report, run_checks
+
+    plan_file = _saved_copy(book, tmp) if book.sheet_rows("設定") is not None else None
+    return "動作確認\n" + report(run_checks(plan_file, book.path.parent, addin_xlwings))
+
+
+def _xlwings_mismatch(addin_xlwings: str | None) -> str | None:
+    """The message when the add-in was built for another xlwings than the one Python has."""
+    if not addin_xlwings:
+        return None
+    import xlwings
+
+    if addin_xlwings != xlwings.__version__:
+        return (f"アドインは xlwings {addin_xlwings} 用ですが、Python の xlwings は {xlwings.__version__} です。"
+                "版が違うと正しく動きません。install.bat（Mac は install.sh）をもう一度実行するか、"
+                f"pip install \"xlwings=={addin_xlwings}\" を実行してください。「動作確認」で確かめられます。")
+    return None
+
+
 _PLAN_ACTIONS: dict[str, tuple[str, Callable[[Context], str]]] = {
     "btnGenerate": ("様式作成", _generate),
     "btnValidate": ("検証", _validate),
@@ -184,11 +205,16 @@ _BOOK_ACTIONS: dict[str, tuple[str, Callable[[ExcelBook, Path], str | None]]] = 
     "btnCheck": ("入力チェック", _check),
     "btnSettings": ("設定", _settings),
 }
-BUTTONS = {**{k: v[0] for k, v in _PLAN_ACTIONS.items()}, **{k: v[0] for k, v in _BOOK_ACTIONS.items()}}
+BUTTONS = {**{k: v[0] for k, v in _PLAN_ACTIONS.items()}, **{k: v[0] for k, v in _BOOK_ACTIONS.items()},
+           "btnDoctor": "動作確認"}
 
 
-def dispatch(button_id: str, book: ExcelBook | None = None) -> str | None:
-    """Run the action of one ribbon button on the open workbook; returns the message shown."""
+def dispatch(button_id: str, book: ExcelBook | None = None, xlwings_version: str | None = None) -> str | None:
+    """Run the action of one ribbon button on the open workbook; returns the message shown.
+
+    ``xlwings_version`` is the add-in's (its VBA passes ``XLWINGS_VERSION``): any other button
+    than 動作確認 refuses to run on a different xlwings and says so.
+    """
     if book is None:
         book = caller_book()
     label = BUTTONS.get(button_id)
@@ -198,7 +224,12 @@ def dispatch(button_id: str, book: ExcelBook | None = None) -> str | None:
     book.status(f"{label}を実行しています…")
     try:
         with tempfile.TemporaryDirectory(prefix="reform-") as tmp:
-            if button_id in _PLAN_ACTIONS:
+            mismatch = None if button_id == "btnDoctor" else _xlwings_mismatch(xlwings_version)
+            if mismatch:
+                message = mismatch
+            elif button_id == "btnDoctor":
+                message = _doctor(book, Path(tmp), xlwings_version)
+            elif button_id in _PLAN_ACTIONS:
                 message = _PLAN_ACTIONS[button_id][1](_context(book, Path(tmp)))
             else:
                 message = _BOOK_ACTIONS[button_id][1](book, Path(tmp))

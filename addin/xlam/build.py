@@ -1,4 +1,4 @@
-"""``reform build-addin``: the add-in ``workbooks/reform.xlam`` from the text sources in ``macros/``."""
+"""``reform build-addin``: the add-in ``workbooks/reform.xlam`` from ``macros/`` and the installed xlwings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from addin.atomic import atomic_path
 from addin.xlam.package import SHEET_CODE_NAME, WORKBOOK_CODE_NAME, package_parts, write_xlam
 from addin.xlam.sources import RIBBON_FILE, AddinBuildError, VbaModule, find_macros_dir, read_modules
 from addin.xlam.vbaproject import document_module, vba_project_bin
+from addin.xlam.pinned import pinned_modules
 
 __all__ = ["DEFAULT_OUT", "PROJECT_NAME", "build_addin", "project_modules"]
 
@@ -17,15 +18,17 @@ DEFAULT_OUT = Path("workbooks") / "reform.xlam"
 PROJECT_NAME = "reform"
 
 
-def project_modules(macros_dir: Path) -> list[VbaModule]:
-    """The document modules Excel expects, then every module of ``macros_dir``."""
+def project_modules(macros_dir: Path, project_name: str = PROJECT_NAME) -> list[VbaModule]:
+    """The document modules Excel expects, then the modules of ``macros_dir`` and of xlwings, by name."""
     modules = [document_module(WORKBOOK_CODE_NAME, "workbook"), document_module(SHEET_CODE_NAME, "worksheet")]
+    taken = {m.name.upper(): "Excel" for m in modules}
+    taken.update({m.name.upper(): "xlwings" for m in pinned_modules(project_name)})
     sources = read_modules(macros_dir)
-    taken = {m.name.upper() for m in modules}
     for module in sources:
         if module.name.upper() in taken:
-            raise AddinBuildError(macros_dir / module.name, f"モジュール名 {module.name} は Excel が使う名前です。別の名前にしてください。")
-    return modules + sources
+            raise AddinBuildError(macros_dir / module.name,
+                                  f"モジュール名 {module.name} は {taken[module.name.upper()]} が使う名前です。別の名前にしてください。")
+    return modules + sorted(sources + pinned_modules(project_name), key=lambda m: m.name.upper())
 
 
 def _ribbon(macros_dir: Path) -> bytes:

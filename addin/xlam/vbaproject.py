@@ -71,7 +71,9 @@ def _dir_stream(project_name: str, modules: list[VbaModule]) -> bytes:
     """The decompressed ``dir`` stream ([MS-OVBA] 2.3.4.2)."""
     out = bytearray()
     # PROJECTINFORMATION
-    out += _record(0x0001, struct.pack("<I", 1))  # SysKind: 32-bit Windows, as Excel writes it on every platform
+    # SysKind 1 (32-bit Windows), as in xlwings' quickstart add-ins that Excel saved; 64-bit Excel writes 3.
+    # With no performance cache the host compiles the sources anew, so either opens in 32- and 64-bit Excel.
+    out += _record(0x0001, struct.pack("<I", 1))
     out += _record(0x0002, struct.pack("<I", LCID))
     out += _record(0x0014, struct.pack("<I", LCID))
     out += _record(0x0003, struct.pack("<H", CODE_PAGE))

@@ -10,7 +10,8 @@ from addin.xlsx.styles import INPUT_FILL
 from tests import standin
 from tests.fake_book import FakeBook
 
-RIBBON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings"}
+RIBBON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings",
+              "btnDoctor"}
 
 
 def test_every_ribbon_id_has_an_action():

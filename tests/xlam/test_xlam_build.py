@@ -14,12 +14,14 @@ import pytest
 from addin.xlam import AddinBuildError, build_addin
 from addin.xlam.ovba import decompress
 from addin.xlam.package import CONFIG_SHEET, CONTENT_TYPES, REL_TYPES
-from addin.xlam.sources import find_macros_dir, macro_files, read_module
+from addin.xlam.sources import find_macros_dir, read_module
 from addin.xlam.vbaproject import decrypt_project_data, encrypt_project_data
 
 REPO = Path(__file__).resolve().parents[2]
 MACROS = REPO / "macros"
-BUTTON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings"}
+BUTTON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings",
+              "btnDoctor"}
+XLWINGS_MODULES = {"xlwings", "Dictionary"}  # taken from the installed xlwings at build time
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -60,42 +62,45 @@ def test_every_macro_source_is_ascii_with_crlf_lines(path):
         assert b"\n" not in data.replace(b"\r\n", b""), "VBA sources keep Windows line ends"
 
 
-def test_the_xlwings_module_is_the_pinned_custom_addin_module_with_our_project_name():
-    text = (MACROS / "xlwings.bas").read_text("ascii")
-    assert 'Attribute VB_Name = "xlwings"' in text.splitlines()[0]
-    assert 'Public Const PROJECT_NAME As String = "reform"' in text
-    assert "Public Const XLWINGS_VERSION As String = \"0.37.8\"" in text
-    # The custom add-in flavour runs Python for the active (plan) workbook, not the add-in itself.
-    assert 'XLPy.SetAttr XLPy.Module("xlwings._xlwindows"), "BOOK_CALLER", ActiveWorkbook' in text
-    assert CONFIG_SHEET == "_" + "reform" + ".conf"
-
-
 def test_ribbon_module_calls_runpython_with_the_button_id():
     text = (MACROS / "ReformRibbon.bas").read_text("ascii")
     assert "Public Sub OnRibbonAction(control As IRibbonControl)" in text
-    assert "RunPython \"import addin.excel; addin.excel.dispatch('\" & control.Id & \"')\"" in text
-    assert "On Error GoTo" in text
+    assert ("RunPython(\"import addin.excel; addin.excel.dispatch('\" & control.Id & \"', "
+            "xlwings_version='\" & XLWINGS_VERSION & \"')\")") in text
+    assert "On Error GoTo Failed" in text
+
+
+def _decoded(text: str) -> list[str]:
+    import re
+
+    return ["".join(chr(int(c, 16)) for c in codes.split()) for codes in re.findall(r'Jp\("([0-9A-F ]+)"\)', text)]
 
 
 def test_japanese_text_of_the_ribbon_module_spells_what_we_mean():
-    import re
-
     text = (MACROS / "ReformRibbon.bas").read_text("ascii")
-    decoded = ["".join(chr(int(c, 16)) for c in codes.split()) for codes in re.findall(r'Jp\("([0-9A-F ]+)"\)', text)]
-    assert decoded == [
-        "行革進行管理",
-        "処理を開始できませんでした。",
-        "と",
-        "の設定を確認してください。",
-    ]
+    decoded = _decoded(text)
+    assert "行革進行管理" in decoded
+    joined = "\n".join(decoded)
+    # Each cause of a RunPython that cannot start is named, with what to do.
+    assert "設定された Python が見つかりません: " in decoded  # interpreter not found (Windows)
+    assert "Python の場所が設定されていません。" in decoded  # no INTERPRETER_MAC (Mac)
+    assert "RunPython に必要な xlwings の AppleScript（xlwings-" in decoded  # AppleScript missing (Mac)
+    assert "xlwings の DLL が見つかりません。アドインは xlwings " in decoded  # error 53, version mismatch
+    assert "「ModuleNotFoundError」: その Python に xlwings か reform-addin が入っていません。" in joined
+    assert joined.count("install.bat") >= 3 and "install.sh" in joined and "「動作確認」を押してください" in joined
+    assert "number = 53" in text and "XLWINGS_VERSION" in text
 
 
-def test_package_data_copy_of_macros_is_up_to_date():
-    package_copy = REPO / "addin" / "macros"
-    names = [p.name for p in macro_files(MACROS)]
-    assert names == [p.name for p in macro_files(package_copy)], "run: python -m addin.xlam"
-    for name in names:
-        assert (package_copy / name).read_bytes() == (MACROS / name).read_bytes(), f"{name}: run python -m addin.xlam"
+def test_the_error_handler_runs_for_every_button_and_names_it():
+    text = (MACROS / "ReformRibbon.bas").read_text("ascii")
+    body = text[text.index("Public Sub OnRibbonAction"):text.index("End Sub")]
+    assert body.count("CannotRun(control.Id)") == 3  # before Python, after a failed start, on a VBA error
+    assert "If result = -1 Then" in body
+
+
+def test_no_vendored_xlwings_and_one_copy_of_our_macros():
+    assert sorted(p.name for p in MACROS.iterdir()) == ["ReformRibbon.bas", "customUI14.xml"]
+    assert not (REPO / "addin" / "macros").exists()
 
 
 def test_macros_are_found_without_being_told_where():
@@ -105,7 +110,7 @@ def test_macros_are_found_without_being_told_where():
 # ---- ribbon --------------------------------------------------------------------------------------
 
 
-def test_ribbon_xml_is_well_formed_with_the_seven_buttons():
+def test_ribbon_xml_is_well_formed_with_every_button():
     doc = minidom.parse(str(MACROS / "customUI14.xml"))
     root = doc.documentElement
     assert root.namespaceURI is None or root.getAttribute("xmlns") == CUSTOMUI_NS
@@ -124,12 +129,35 @@ def test_ribbon_xml_is_well_formed_with_the_seven_buttons():
     assert groups == {
         "事務局": ["様式作成", "検証", "集約", "工程表", "財政課出力", "設定"],
         "各課": ["入力チェック"],
+        "アドイン": ["動作確認"],
     }
 
 
-def test_ribbon_ids_match_the_python_dispatch_when_it_is_present():
-    dispatch = pytest.importorskip("addin.excel.dispatch", reason="the Excel glue is on another branch")
-    assert set(dispatch.BUTTONS) == BUTTON_IDS
+def test_ribbon_the_vba_and_the_python_dispatch_agree_on_every_button():
+    import re
+
+    from addin.excel.dispatch import BUTTONS
+
+    doc = minidom.parse(str(MACROS / "customUI14.xml"))
+    ribbon = {b.getAttribute("id"): b.getAttribute("label") for b in doc.getElementsByTagName("button")}
+    text = (MACROS / "ReformRibbon.bas").read_text("ascii")
+    vba = {case: _decoded(call)[0] for case, call in re.findall(r'Case "(\w+)": ButtonLabel = (Jp\("[0-9A-F ]+"\))', text)}
+    assert ribbon == vba == BUTTONS
+    assert set(ribbon) == BUTTON_IDS
+
+
+# imageMso names found in every Excel list of OfficeDev/office-fluent-ui-command-identifiers
+# (Office 2016, 2019, Microsoft 365 Current, Monthly Enterprise and Semi-Annual Enterprise Channel),
+# checked 2026-12-02. ChartTypeBarInsertGallery is only in the Office 2013 list.
+ICONS_IN_EVERY_LIST = {"FileNew", "DataValidation", "Consolidate", "ChartTypeColumnInsertGallery", "FileSaveAs",
+                       "PropertySheet", "DataValidationCircleInvalid", "ErrorChecking"}
+
+
+def test_ribbon_icons_are_names_of_the_office_icon_lists():
+    doc = minidom.parse(str(MACROS / "customUI14.xml"))
+    icons = {b.getAttribute("id"): b.getAttribute("imageMso") for b in doc.getElementsByTagName("button")}
+    assert set(icons.values()) <= ICONS_IN_EVERY_LIST, "check a new imageMso against the Office lists first"
+    assert icons["btnGantt"] == "ChartTypeColumnInsertGallery"
 
 
 # ---- package -------------------------------------------------------------------------------------
@@ -192,7 +220,7 @@ def test_default_output_is_workbooks_reform_xlam(tmp_path, monkeypatch):
 
 def test_vba_project_has_the_expected_streams(vba_bin):
     ole = olefile.OleFileIO(str(vba_bin))
-    modules = {p.stem for p in _source_files()} | {"ThisWorkbook", "Sheet1"}
+    modules = {p.stem for p in _source_files()} | {"ThisWorkbook", "Sheet1"} | XLWINGS_MODULES
     assert {"/".join(p) for p in ole.listdir()} == {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/_VBA_PROJECT"} | {
         f"VBA/{m}" for m in modules
     }
@@ -223,7 +251,7 @@ def test_olevba_extracts_every_module_identical_to_its_source(vba_bin):
     finally:
         parser.close()
     expected_names = {f"{p.stem}{p.suffix}" for p in _source_files()}
-    assert expected_names | {"ThisWorkbook.cls", "Sheet1.cls"} == set(extracted)
+    assert expected_names | {"ThisWorkbook.cls", "Sheet1.cls", "xlwings.bas", "Dictionary.cls"} == set(extracted)
     for path in _source_files():
         name = f"{path.stem}{path.suffix}"
         assert extracted[name].replace("\r\n", "\n").split("\n") == _stored_lines(path) + [""], name
@@ -237,7 +265,7 @@ def test_olevba_reads_the_dir_stream_project_properties(vba_bin):
     try:
         projects = list(parser.find_vba_projects())
         assert projects == [("", "PROJECT", "VBA/dir")] or len(projects) == 1
-        assert len(list(parser.extract_macros())) == len(_source_files()) + 2
+        assert len(list(parser.extract_macros())) == len(_source_files()) + 2 + len(XLWINGS_MODULES)
     finally:
         parser.close()
 
@@ -352,8 +380,8 @@ def test_libreoffice_imports_every_vba_module(xlam, tmp_path):
         modules = {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
     finally:
         parser.close()
-    assert set(modules) == {p.stem for p in _source_files()} | {"ThisWorkbook", "Sheet1"}
-    assert "addin.excel.dispatch('\" & control.Id & \"')" in modules["ReformRibbon"]
+    assert set(modules) == {p.stem for p in _source_files()} | {"ThisWorkbook", "Sheet1"} | XLWINGS_MODULES
+    assert "addin.excel.dispatch('\" & control.Id & \"', xlwings_version=" in modules["ReformRibbon"]
     assert 'Public Const PROJECT_NAME As String = "reform"' in modules["xlwings"]
 
 
