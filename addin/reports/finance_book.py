@@ -1,0 +1,299 @@
+"""The finance workbook's sheets laid out for A4: title block, fitted widths, wrap, number formats, print setup.
+
+Widths are fitted to the content, then the long text columns are narrowed (they
+wrap, rows grow) until the sheet fits one landscape page wide at a scale that
+keeps 10 pt body text at least 8 pt on paper; a shrink-to-fit of 40 % would
+make the page unreadable. The scale is judged for the widest rendering of a
+width unit: where Calibri (the workbook's default font) is missing, LibreOffice
+measures columns with DejaVu Sans, whose digits are a third wider than
+Calibri's 7 px, so the same sheet needs more shrinking there than in Excel. Amounts (千円) show as ``#,##0``, ratios (a header
+ending in 率, stored as fractions) as ``0.0%``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from addin.fiscal import format_fiscal_year, format_fiscal_year_long
+from addin.xlsx.styles import (
+    AMOUNT_FORMAT,
+    BODY_FONT,
+    BOLD_FONT,
+    CENTER,
+    HEADER_FILL,
+    HEADER_FONT,
+    PERCENT_FORMAT,
+    SUBTOTAL_FILL,
+    THIN_BORDER,
+    TITLE_FONT,
+    TOTAL_FILL,
+    WRAP_TOP,
+)
+from addin.xlsx.writer import ReportBook, ReportSheet
+
+__all__ = ["ReportInfo", "FinanceTable", "add_finance_sheet", "fit_widths", "column_needs", "printed_scale",
+           "display_text", "is_percent", "is_amount", "is_department", "MIN_SCALE", "BODY_POINTS", "join_departments",
+           "column_px"]
+
+BODY_POINTS = 10.0
+MIN_SCALE = 0.81  # 10 pt body text prints at 8 pt or larger (a little to spare)
+# A4 landscape (11.69 in) minus the 0.4 in side margins, at 96 px per inch.
+_PRINTABLE_PX = (11.69 - 0.8) * 96
+# A column w characters wide is 7w + 5 px in Excel (Calibri 11). LibreOffice with DejaVu Sans in its
+# place prints it wider: 9.3-9.8 px for each unit of the width stored in the file (w + 5/7), measured
+# from the scale of rendered sheets; the upper end is taken.
+EXCEL_PX_PER_UNIT, EXCEL_PX_PAD, LIBREOFFICE_PX_PER_UNIT = 7.0, 5.0, 9.8
+_LINE_POINTS = 16.5  # a line of 10 pt 游ゴシック in Excel (LibreOffice needs less)
+_MAX_TEXT_WIDTH = 40.0
+_MIN_TEXT_WIDTH = 8.0
+NOTE_FONT = Font(name=BODY_FONT.name, size=BODY_POINTS, color="595959")  # notes print as large as the body
+_TOTAL_LABELS = ("小計", "総計", "合計")
+_DEPARTMENT_HEADERS = ("実施担当", "担当課", "所管課", "記入担当課")
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """Where the tables come from: plan, fiscal year, the report file, the day of the export."""
+
+    plan_name: str
+    year: int
+    source: Path
+    made: date
+    author: str | None = None
+
+    def year_labels(self) -> str:
+        """令和8年度（R8）."""
+        return f"{format_fiscal_year_long(self.year)}（{format_fiscal_year(self.year)}）"
+
+    def made_label(self) -> str:
+        return f"{self.made.year}年{self.made.month}月{self.made.day}日"
+
+
+@dataclass
+class FinanceTable:
+    """One sheet of the report as values: notes above the table, one header row, data rows, anything below."""
+
+    sheet: str
+    header: list[str]
+    rows: list[list[object]]
+    preamble: list[list[object]] = field(default_factory=list)
+    trailing: list[list[object]] = field(default_factory=list)
+    percent_columns: set[int] = field(default_factory=set)  # columns whose cells the report shows as %
+
+
+def is_percent(name: object) -> bool:
+    """達成率, 進捗率, …: a ratio stored as a fraction."""
+    return str(name or "").strip().endswith("率")
+
+
+def is_amount(name: object) -> bool:
+    """An amount in 千円."""
+    return "千円" in str(name or "")
+
+
+def is_department(name: object) -> bool:
+    """A column naming the departments in charge (one per line in the report)."""
+    text = str(name or "").strip()
+    return text in _DEPARTMENT_HEADERS or text.endswith("担当")
+
+
+def join_departments(value: object) -> object:
+    """``DX推進課\\n市民課`` → ``DX推進課、市民課``."""
+    if not isinstance(value, str):
+        return value
+    return "、".join(part.strip() for part in value.splitlines() if part.strip())
+
+
+def _units(text: str) -> int:
+    """Display width in Excel character units: full-width characters count double."""
+    return sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」【】〜～－" else 1 for ch in text)
+
+
+def display_text(value: object, percent: bool = False) -> str:
+    """The text a cell shows with its number format (for widths and for the CSV)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if percent:
+            return f"{value * 100:.1f}%"
+        if isinstance(value, float) and not value.is_integer():
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{int(value):,}"
+    return str(value)
+
+
+def _number_format(value: object, percent: bool, amount: bool) -> str | None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if percent:
+        return PERCENT_FORMAT
+    if amount or float(value).is_integer():
+        return AMOUNT_FORMAT
+    return "#,##0.0#"
+
+
+def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
+    """Per column: the width that shows it on one line (long text capped), and the narrowest it may become.
+
+    Text may wrap down to a few characters a line; a number never wraps, so its
+    column keeps the width of its longest value; a header may take two lines.
+    """
+    needs, mins = [], []
+    for col, name in enumerate(table.header):
+        percent = is_percent(name) or col in table.percent_columns
+        header = str(name or "")
+        longest_text = longest_number = 0
+        for row in table.rows:
+            value = row[col] if col < len(row) else None
+            units = max(_units(line) for line in display_text(value, percent).split("\n"))
+            if isinstance(value, str):
+                longest_text = max(longest_text, units)
+            else:
+                longest_number = max(longest_number, units)
+        need = min(max(longest_text, longest_number) + 2.0, _MAX_TEXT_WIDTH)
+        need = max(need, longest_number + 2.0, _header_width(header), 5.0)
+        floor = max(longest_number + 2.0, min(longest_text + 2.0, _MIN_TEXT_WIDTH), _header_width(header), 5.0)
+        needs.append(need)
+        mins.append(min(floor, need))
+    return needs, mins
+
+
+def _header_width(name: str) -> float:
+    """Wide enough for the header on two lines, broken before a unit such as （千円）."""
+    units = _units(name)
+    if units <= 4:
+        return units + 2
+    if "（" in name[1:]:
+        head, _, unit = name.partition("（")
+        return max(_units(head), _units(unit) + 2) + 2
+    return math.ceil(units / 2) + 2
+
+
+def column_px(width: float) -> float:
+    """The printed width of a column at 100 %, the wider of Excel's and LibreOffice's rendering."""
+    return max(EXCEL_PX_PER_UNIT * width + EXCEL_PX_PAD,
+               LIBREOFFICE_PX_PER_UNIT * (width + EXCEL_PX_PAD / EXCEL_PX_PER_UNIT))
+
+
+def printed_scale(widths: Sequence[float]) -> float:
+    """The scale a one-page-wide A4 landscape print of these columns needs (1 when they fit)."""
+    total = sum(column_px(w) for w in widths)
+    return min(1.0, _PRINTABLE_PX / total) if total else 1.0
+
+
+def fit_widths(needs: Sequence[float], mins: Sequence[float], min_scale: float = MIN_SCALE) -> list[float]:
+    """Narrow the widest columns to one common cap, as little as needed to print at ``min_scale`` or larger.
+
+    When even the narrowest widths do not reach ``min_scale`` they are returned as they are.
+    """
+    if printed_scale(needs) >= min_scale:
+        return list(needs)
+
+    def capped(level: float) -> list[float]:
+        return [max(lo, min(n, level)) for n, lo in zip(needs, mins)]
+
+    low, high = 0.0, max(needs)
+    for _ in range(40):  # bisection on the cap; the total width grows with it
+        mid = (low + high) / 2
+        if printed_scale(capped(mid)) >= min_scale:
+            low = mid
+        else:
+            high = mid
+    return [math.floor(w * 2) / 2 for w in capped(low)]
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines of wrapped text in Excel: a 10 pt full-width character is 13.3 px, 1.9 units of 7 px."""
+    capacity = max(width - 0.5, 1.0)
+    return sum(max(1, math.ceil(_units(part) * 0.95 / capacity)) for part in text.split("\n"))
+
+
+def _height(values: Sequence[object], widths: Sequence[float], percent: set[int]) -> float | None:
+    lines = max((_lines(display_text(v, i in percent), w) for i, (v, w) in enumerate(zip(values, widths))), default=1)
+    return min(lines, 40) * _LINE_POINTS + 3 if lines > 1 else None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _banner(sheet: ReportSheet, row: int, text: str, style, widths: Sequence[float], points: float) -> None:
+    """One line of text across the table's width, wrapped when the page is too narrow for it."""
+    total = sum(widths) * BODY_POINTS / points
+    lines = _lines(text, total)
+    if lines > 1 or points > BODY_POINTS:
+        sheet.height(row, lines * points * 1.5 + 2)
+    if len(widths) > 1:
+        sheet.merge(f"A{row}:{get_column_letter(len(widths))}{row}", text, style)
+    else:
+        sheet.write(row, 1, text, style)
+
+
+def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -> ReportSheet:
+    """Write one sheet: title block, the report's notes, the table with filter and formats, what follows it."""
+    sheet = book.add_sheet(table.sheet)
+    widths = fit_widths(*column_needs(table))
+    sheet.widths(dict(enumerate(widths, start=1)))
+    wrap = {"alignment": WRAP_TOP}
+    title = f"{info.plan_name}　{info.year_labels()}　{table.sheet}"
+    _banner(sheet, 1, title, book.style(font=TITLE_FONT, **wrap), widths, TITLE_FONT.sz)
+    _banner(sheet, 2, f"出典: {info.source.name}　作成日: {info.made_label()}　（値のみ。数式・リンクはありません）",
+            book.style(font=BODY_FONT, **wrap), widths, BODY_POINTS)
+    row = 3
+    for values in table.preamble:
+        filled = [v for v in values if v not in (None, "")]
+        if len(filled) == 1 and isinstance(values[0], str):
+            _banner(sheet, row, values[0], book.style(font=NOTE_FONT, **wrap), widths, BODY_POINTS)
+        else:
+            _write_cells(sheet, row, values, widths, table.percent_columns, set(), border=False)
+        row += 1
+    header_row = row + 1
+    header_style = book.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
+    header_height = _height(table.header, widths, set())
+    if header_height:
+        sheet.height(header_row, header_height)
+    sheet.write_row(header_row, table.header, header_style)
+    percent = {i for i, name in enumerate(table.header) if is_percent(name)} | table.percent_columns
+    amount = {i for i, name in enumerate(table.header) if is_amount(name)}
+    for index, values in enumerate(table.rows):
+        _write_cells(sheet, header_row + 1 + index, values, widths, percent, amount, border=True)
+    last = header_row + max(len(table.rows), 1)
+    row = last + 2
+    for values in table.trailing:
+        _write_cells(sheet, row, values, widths, percent, amount, border=False)
+        row += 1
+    key = next((i for i, name in enumerate(table.header) if name == "項目ID"), 0)
+    sheet.freeze(f"{get_column_letter(key + 2)}{header_row + 1}")
+    sheet.autofilter(f"A{header_row}:{get_column_letter(len(table.header))}{last}")
+    sheet.print_setup(header_rows=(header_row, header_row))
+    # Every page names what it is: a loose page of the print-out is still identifiable.
+    sheet.ws.set_header(f"&L&10{_escape(title)}&R&10{_escape(info.source.name)}", {"margin": 0.25})
+    return sheet
+
+
+def _write_cells(sheet: ReportSheet, row: int, values: Sequence[object], widths: Sequence[float],
+                 percent: set[int], amount: set[int], border: bool) -> None:
+    book = sheet.book
+    total = any(isinstance(v, str) and v.strip() in _TOTAL_LABELS for v in values[:2])
+    height = _height(values, widths, percent)
+    if height:
+        sheet.height(row, height)
+    for col, value in enumerate(values):
+        attrs = {"font": BOLD_FONT if total else BODY_FONT, "alignment": WRAP_TOP}
+        if border:
+            attrs["border"] = THIN_BORDER
+        if total:
+            attrs["fill"] = TOTAL_FILL if any(v == "総計" for v in values[:2]) else SUBTOTAL_FILL
+        fmt = _number_format(value, col in percent, col in amount)
+        if fmt:
+            attrs["number_format"] = fmt
+        sheet.write(row, col + 1, value, book.style(**attrs))
