@@ -122,9 +122,10 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
     header, start = _header(rows, found.header_row, key_col)
     width = len(header)
     title = None
-    above = [r for r in rows[:found.header_row] if any(not _blank(v) for v in r)]
-    if above and isinstance(above[0][0], str) and _TITLE.match(above[0][0]):
-        title = above.pop(0)[0]  # replaced by the export's own title
+    above = [i for i in range(found.header_row) if any(not _blank(v) for v in rows[i])]
+    if above and isinstance(rows[above[0]][0], str) and _TITLE.match(rows[above[0]][0]):
+        title = rows[above.pop(0)][0]  # replaced by the export's own title
+    preamble_percent = [{c for c, (_v, fmt) in enumerate(cells[i]) if "%" in (fmt or "")} for i in above]
     body, trailing, percent = [], [], set()
     for index in range(start, len(rows)):
         values = rows[index][:width] + [None] * (width - len(rows[index][:width]))
@@ -148,8 +149,8 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
         trailing.pop()
     while trailing and all(_blank(v) for v in trailing[0]):
         trailing.pop(0)
-    table = FinanceTable(spec.name, header, body, preamble=[_trim(r) for r in above], trailing=trailing,
-                         percent_columns=percent)
+    table = FinanceTable(spec.name, header, body, preamble=[_trim(rows[i]) for i in above], trailing=trailing,
+                         percent_columns=percent, preamble_percent=preamble_percent)
     return table, title
 
 

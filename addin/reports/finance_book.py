@@ -86,6 +86,7 @@ class FinanceTable:
     preamble: list[list[object]] = field(default_factory=list)
     trailing: list[list[object]] = field(default_factory=list)
     percent_columns: set[int] = field(default_factory=set)  # columns whose cells the report shows as %
+    preamble_percent: list[set[int]] = field(default_factory=list)  # the same, per preamble row
 
 
 def is_percent(name: object) -> bool:
@@ -249,12 +250,13 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
     _banner(sheet, 2, f"出典: {info.source.name}　作成日: {info.made_label()}　（値のみ。数式・リンクはありません）",
             book.style(font=BODY_FONT, **wrap), widths, BODY_POINTS)
     row = 3
-    for values in table.preamble:
+    for index, values in enumerate(table.preamble):
         filled = [v for v in values if v not in (None, "")]
         if len(filled) == 1 and isinstance(values[0], str):
             _banner(sheet, row, values[0], book.style(font=NOTE_FONT, **wrap), widths, BODY_POINTS)
-        else:
-            _write_cells(sheet, row, values, widths, table.percent_columns, set(), border=False)
+        else:  # a headline block (目標 3,000 | 累計 2,500 | 進捗率 25.0%): cells as the report had them
+            percent = table.preamble_percent[index] if index < len(table.preamble_percent) else set()
+            _write_cells(sheet, row, values, widths, percent, set(), border=False)
         row += 1
     header_row = row + 1
     header_style = book.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
