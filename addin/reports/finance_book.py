@@ -13,12 +13,13 @@ ending in 率, stored as fractions) as ``0.0%``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
@@ -43,17 +44,22 @@ __all__ = ["ReportInfo", "FinanceTable", "add_finance_sheet", "fit_widths", "col
            "column_px"]
 
 BODY_POINTS = 10.0
-MIN_SCALE = 0.81  # 10 pt body text prints at 8 pt or larger (a little to spare)
+MIN_SCALE = 0.83  # 10 pt body text prints at 8 pt or larger, with some to spare for other renderers
 # A4 landscape (11.69 in) minus the 0.4 in side margins, at 96 px per inch.
 _PRINTABLE_PX = (11.69 - 0.8) * 96
 # A column w characters wide is 7w + 5 px in Excel (Calibri 11). LibreOffice with DejaVu Sans in its
-# place prints it wider: 9.3-9.8 px for each unit of the width stored in the file (w + 5/7), measured
-# from the scale of rendered sheets; the upper end is taken.
-EXCEL_PX_PER_UNIT, EXCEL_PX_PAD, LIBREOFFICE_PX_PER_UNIT = 7.0, 5.0, 9.8
+# place prints it wider: 9.35 px for each unit of the width stored in the file (w + 5/7), plus 1 px,
+# measured from the scale of three rendered sheets of 8 to 17 columns; 9.4 keeps a little to spare.
+EXCEL_PX_PER_UNIT, EXCEL_PX_PAD, LIBREOFFICE_PX_PER_UNIT, LIBREOFFICE_PX_PAD = 7.0, 5.0, 9.4, 1.0
 _LINE_POINTS = 16.5  # a line of 10 pt 游ゴシック in Excel (LibreOffice needs less)
 _MAX_TEXT_WIDTH = 40.0
 _MIN_TEXT_WIDTH = 8.0
+# Digits are at most one unit wide in Excel's 10 pt 游ゴシック (a comma half of one); one unit more keeps
+# "###" away.
+_NUMBER_PAD = 1.0
 NOTE_FONT = Font(name=BODY_FONT.name, size=BODY_POINTS, color="595959")  # notes print as large as the body
+_CODE = re.compile(r"[!-~]{1,16}")  # an ID or code: printable ASCII without spaces
+_CENTRE_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 _TOTAL_LABELS = ("小計", "総計", "合計")
 _DEPARTMENT_HEADERS = ("実施担当", "担当課", "所管課", "記入担当課")
 
@@ -156,13 +162,13 @@ def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
         for row in table.rows:
             value = row[col] if col < len(row) else None
             units = max(_units(line) for line in display_text(value, percent).split("\n"))
-            if isinstance(value, str):
+            if isinstance(value, str) and not _CODE.fullmatch(value):
                 longest_text = max(longest_text, units)
-            else:
-                longest_number = max(longest_number, units)
-        need = min(max(longest_text, longest_number) + 2.0, _MAX_TEXT_WIDTH)
-        need = max(need, longest_number + 2.0, _header_width(header), 5.0)
-        floor = max(longest_number + 2.0, min(longest_text + 2.0, _MIN_TEXT_WIDTH), _header_width(header), 5.0)
+            else:  # numbers and codes (1-(2)-10, R8) would break mid-token: never narrower than they are
+                longest_number = max(longest_number, units + 1 if isinstance(value, str) else units)
+        number = longest_number + _NUMBER_PAD if longest_number else 0.0
+        need = max(min(longest_text + 2.0, _MAX_TEXT_WIDTH), number, _header_width(header), 5.0)
+        floor = max(number, min(longest_text + 2.0, _MIN_TEXT_WIDTH), _header_width(header), 5.0)
         needs.append(need)
         mins.append(min(floor, need))
     return needs, mins
@@ -173,6 +179,8 @@ def _header_width(name: str) -> float:
     units = _units(name)
     if units <= 4:
         return units + 2
+    if " " in name.strip():  # a grouped header: R8 目標
+        return max(_units(part) for part in name.split()) + 2
     if "（" in name[1:]:
         head, _, unit = name.partition("（")
         return max(_units(head), _units(unit) + 2) + 2
@@ -182,7 +190,7 @@ def _header_width(name: str) -> float:
 def column_px(width: float) -> float:
     """The printed width of a column at 100 %, the wider of Excel's and LibreOffice's rendering."""
     return max(EXCEL_PX_PER_UNIT * width + EXCEL_PX_PAD,
-               LIBREOFFICE_PX_PER_UNIT * (width + EXCEL_PX_PAD / EXCEL_PX_PER_UNIT))
+               LIBREOFFICE_PX_PER_UNIT * (width + EXCEL_PX_PAD / EXCEL_PX_PER_UNIT) + LIBREOFFICE_PX_PAD)
 
 
 def printed_scale(widths: Sequence[float]) -> float:
@@ -260,14 +268,17 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
         row += 1
     header_row = row + 1
     header_style = book.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
-    header_height = _height(table.header, widths, set())
+    # A grouped header (R8 目標) breaks at its space: the year above, the column below.
+    header = [name.replace(" ", "\n", 1) for name in table.header]
+    header_height = _height(header, widths, set())
     if header_height:
         sheet.height(header_row, header_height)
-    sheet.write_row(header_row, table.header, header_style)
+    sheet.write_row(header_row, header, header_style)
     percent = {i for i, name in enumerate(table.header) if is_percent(name)} | table.percent_columns
     amount = {i for i, name in enumerate(table.header) if is_amount(name)}
+    centred = _short_columns(table)
     for index, values in enumerate(table.rows):
-        _write_cells(sheet, header_row + 1 + index, values, widths, percent, amount, border=True)
+        _write_cells(sheet, header_row + 1 + index, values, widths, percent, amount, border=True, centred=centred)
     last = header_row + max(len(table.rows), 1)
     row = last + 2
     for values in table.trailing:
@@ -282,15 +293,25 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
     return sheet
 
 
+def _short_columns(table: FinanceTable) -> set[int]:
+    """Columns of short codes (単位, 年度, 区分): centred, as in the report."""
+    short = set()
+    for col in range(len(table.header)):
+        values = [r[col] for r in table.rows if col < len(r) and r[col] not in (None, "")]
+        if values and all(isinstance(v, str) and _units(v) <= 4 for v in values):
+            short.add(col)
+    return short
+
+
 def _write_cells(sheet: ReportSheet, row: int, values: Sequence[object], widths: Sequence[float],
-                 percent: set[int], amount: set[int], border: bool) -> None:
+                 percent: set[int], amount: set[int], border: bool, centred: set[int] = frozenset()) -> None:
     book = sheet.book
     total = any(isinstance(v, str) and v.strip() in _TOTAL_LABELS for v in values[:2])
     height = _height(values, widths, percent)
     if height:
         sheet.height(row, height)
     for col, value in enumerate(values):
-        attrs = {"font": BOLD_FONT if total else BODY_FONT, "alignment": WRAP_TOP}
+        attrs = {"font": BOLD_FONT if total else BODY_FONT, "alignment": _CENTRE_TOP if col in centred else WRAP_TOP}
         if border:
             attrs["border"] = THIN_BORDER
         if total:
