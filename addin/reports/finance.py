@@ -30,10 +30,9 @@ from addin.reports.finance_book import (
     FinanceTable,
     ReportInfo,
     add_finance_sheet,
-    display_text,
     is_department,
-    is_percent,
     join_departments,
+    number_format,
 )
 from addin.reports.kpi import KPI_SHEET
 from addin.xlsx.tables import find_table, header_key
@@ -125,8 +124,7 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
     above = [i for i in range(found.header_row) if any(not _blank(v) for v in rows[i])]
     if above and isinstance(rows[above[0]][0], str) and _TITLE.match(rows[above[0]][0]):
         title = rows[above.pop(0)][0]  # replaced by the export's own title
-    preamble_percent = [{c for c, (_v, fmt) in enumerate(cells[i]) if "%" in (fmt or "")} for i in above]
-    body, trailing, percent = [], [], set()
+    body, formats, trailing = [], [], []
     for index in range(start, len(rows)):
         values = rows[index][:width] + [None] * (width - len(rows[index][:width]))
         if all(_blank(v) for v in values) or trailing:
@@ -134,7 +132,7 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
                 trailing.append(values)
             continue
         body.append(values)
-        percent |= {c for c, (_v, fmt) in enumerate(cells[index][:width]) if "%" in (fmt or "")}
+        formats.append(_formats(cells[index], width))
     for col, name in enumerate(header):
         if is_department(name):
             for values in body:
@@ -144,14 +142,19 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
     if len(keep) < len(header):
         header = [header[c] for c in keep]
         body = [[values[c] for c in keep] for values in body]
-        percent = {keep.index(c) for c in percent if c in keep}
+        formats = [[line[c] for c in keep] for line in formats]
     while trailing and all(_blank(v) for v in trailing[-1]):
         trailing.pop()
     while trailing and all(_blank(v) for v in trailing[0]):
         trailing.pop(0)
     table = FinanceTable(spec.name, header, body, preamble=[_trim(rows[i]) for i in above], trailing=trailing,
-                         percent_columns=percent, preamble_percent=preamble_percent)
+                         formats=formats, preamble_formats=[_formats(cells[i], len(cells[i])) for i in above])
     return table, title
+
+
+def _formats(line: list[tuple[object, str | None]], width: int) -> list[str | None]:
+    found = [fmt for _v, fmt in line[:width]]
+    return found + [None] * (width - len(found))
 
 
 def _trim(values: list[object]) -> list[object]:
@@ -213,14 +216,14 @@ def read_finance_tables(path: str | os.PathLike, made: date | None = None) -> tu
     return info, tables
 
 
-def _csv_value(name: str, value: object) -> object:
+def _csv_value(name: str, value: object, source_format: str | None) -> object:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y/%m/%d %H:%M")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if is_percent(name):
-            return display_text(value, percent=True)
+        if "%" in (number_format(value, name, source_format) or "").split(";")[0]:
+            return f"{value * 100:.1f}%"
         return int(value) if float(value).is_integer() else value
     text = str(value)
     text = join_departments(text) if is_department(name) else " ".join(text.split("\n"))
@@ -232,8 +235,9 @@ def _write_csv(table: FinanceTable, path: Path) -> Path:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             writer.writerow([neutralize(name) for name in table.header])
-            for row in table.rows:
-                writer.writerow([_csv_value(name, v) for name, v in zip(table.header, row)])
+            for r, row in enumerate(table.rows):
+                writer.writerow([_csv_value(name, v, table.source_format(r, c))
+                                 for c, (name, v) in enumerate(zip(table.header, row))])
     return path
 
 

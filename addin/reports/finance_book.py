@@ -40,7 +40,7 @@ from addin.xlsx.styles import (
 from addin.xlsx.writer import ReportBook, ReportSheet
 
 __all__ = ["ReportInfo", "FinanceTable", "add_finance_sheet", "fit_widths", "column_needs", "printed_scale",
-           "display_text", "is_percent", "is_amount", "is_department", "MIN_SCALE", "BODY_POINTS", "join_departments",
+           "display_text", "number_format", "is_percent", "is_amount", "is_department", "MIN_SCALE", "BODY_POINTS", "join_departments",
            "column_px"]
 
 BODY_POINTS = 10.0
@@ -58,6 +58,7 @@ _MIN_TEXT_WIDTH = 8.0
 # "###" away.
 _NUMBER_PAD = 1.0
 NOTE_FONT = Font(name=BODY_FONT.name, size=BODY_POINTS, color="595959")  # notes print as large as the body
+_LITERAL = re.compile(r'"([^"]*)"')
 _CODE = re.compile(r"[!-~]{1,16}")  # an ID or code: printable ASCII without spaces
 _CENTRE_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 _TOTAL_LABELS = ("小計", "総計", "合計")
@@ -91,8 +92,14 @@ class FinanceTable:
     rows: list[list[object]]
     preamble: list[list[object]] = field(default_factory=list)
     trailing: list[list[object]] = field(default_factory=list)
-    percent_columns: set[int] = field(default_factory=set)  # columns whose cells the report shows as %
-    preamble_percent: list[set[int]] = field(default_factory=list)  # the same, per preamble row
+    formats: list[list[str | None]] = field(default_factory=list)  # the report's number formats, by row
+    preamble_formats: list[list[str | None]] = field(default_factory=list)
+
+    def source_format(self, row: int, col: int, preamble: bool = False) -> str | None:
+        """The number format the report gave this cell (None for General or unknown)."""
+        formats = self.preamble_formats if preamble else self.formats
+        found = formats[row][col] if row < len(formats) and col < len(formats[row]) else None
+        return None if found in (None, "", "General") else found
 
 
 def is_percent(name: object) -> bool:
@@ -123,29 +130,37 @@ def _units(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」【】〜～－" else 1 for ch in text)
 
 
-def display_text(value: object, percent: bool = False) -> str:
-    """The text a cell shows with its number format (for widths and for the CSV)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        if percent:
-            return f"{value * 100:.1f}%"
-        if isinstance(value, float) and not value.is_integer():
-            return f"{value:,.2f}".rstrip("0").rstrip(".")
-        return f"{int(value):,}"
-    return str(value)
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _number_format(value: object, percent: bool, amount: bool) -> str | None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+def number_format(value: object, header: object, source: str | None = None) -> str | None:
+    """The format a number is shown with: the report's own, else 0.0% for a ratio, #,##0 for 千円 and counts."""
+    if not _is_number(value):
         return None
-    if percent:
+    if source:
+        return source
+    if is_percent(header):
         return PERCENT_FORMAT
-    if amount or float(value).is_integer():
+    if is_amount(header) or float(value).is_integer():
         return AMOUNT_FORMAT
     return "#,##0.0#"
+
+
+def display_text(value: object, fmt: str | None = None) -> str:
+    """About the text a cell shows with its number format (for widths, row heights and the CSV)."""
+    if value is None:
+        return ""
+    if not _is_number(value):
+        return str(value)
+    section = (fmt or "").split(";")[0]
+    if "%" in section:
+        text = f"{value * 100:.1f}%"
+    elif isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    return text + "".join(_LITERAL.findall(section))  # 1,000"（見込）" shows its mark
 
 
 def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
@@ -156,12 +171,12 @@ def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
     """
     needs, mins = [], []
     for col, name in enumerate(table.header):
-        percent = is_percent(name) or col in table.percent_columns
         header = str(name or "")
         longest_text = longest_number = 0
-        for row in table.rows:
+        for r, row in enumerate(table.rows):
             value = row[col] if col < len(row) else None
-            units = max(_units(line) for line in display_text(value, percent).split("\n"))
+            fmt = number_format(value, name, table.source_format(r, col))
+            units = max(_units(line) for line in display_text(value, fmt).split("\n"))
             if isinstance(value, str) and not _CODE.fullmatch(value):
                 longest_text = max(longest_text, units)
             else:  # numbers and codes (1-(2)-10, R8) would break mid-token: never narrower than they are
@@ -226,8 +241,8 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(_units(part) * 0.95 / capacity)) for part in text.split("\n"))
 
 
-def _height(values: Sequence[object], widths: Sequence[float], percent: set[int]) -> float | None:
-    lines = max((_lines(display_text(v, i in percent), w) for i, (v, w) in enumerate(zip(values, widths))), default=1)
+def _height(texts: Sequence[str], widths: Sequence[float]) -> float | None:
+    lines = max((_lines(text, w) for text, w in zip(texts, widths)), default=1)
     return min(lines, 40) * _LINE_POINTS + 3 if lines > 1 else None
 
 
@@ -263,26 +278,26 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
         if len(filled) == 1 and isinstance(values[0], str):
             _banner(sheet, row, values[0], book.style(font=NOTE_FONT, **wrap), widths, BODY_POINTS)
         else:  # a headline block (目標 3,000 | 累計 2,500 | 進捗率 25.0%): cells as the report had them
-            percent = table.preamble_percent[index] if index < len(table.preamble_percent) else set()
-            _write_cells(sheet, row, values, widths, percent, set(), border=False)
+            formats = [number_format(v, None, table.source_format(index, c, preamble=True)) for c, v in enumerate(values)]
+            _write_cells(sheet, row, values, widths, formats, border=False)
         row += 1
     header_row = row + 1
     header_style = book.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
     # A grouped header (R8 目標) breaks at its space: the year above, the column below.
     header = [name.replace(" ", "\n", 1) for name in table.header]
-    header_height = _height(header, widths, set())
+    header_height = _height(header, widths)
     if header_height:
         sheet.height(header_row, header_height)
     sheet.write_row(header_row, header, header_style)
-    percent = {i for i, name in enumerate(table.header) if is_percent(name)} | table.percent_columns
-    amount = {i for i, name in enumerate(table.header) if is_amount(name)}
     centred = _short_columns(table)
     for index, values in enumerate(table.rows):
-        _write_cells(sheet, header_row + 1 + index, values, widths, percent, amount, border=True, centred=centred)
+        formats = [number_format(v, name, table.source_format(index, c))
+                   for c, (v, name) in enumerate(zip(values, table.header))]
+        _write_cells(sheet, header_row + 1 + index, values, widths, formats, border=True, centred=centred)
     last = header_row + max(len(table.rows), 1)
     row = last + 2
     for values in table.trailing:
-        _write_cells(sheet, row, values, widths, percent, amount, border=False)
+        _write_cells(sheet, row, values, widths, [number_format(v, None) for v in values], border=False)
         row += 1
     key = next((i for i, name in enumerate(table.header) if name == "項目ID"), 0)
     sheet.freeze(f"{get_column_letter(key + 2)}{header_row + 1}")
@@ -304,10 +319,10 @@ def _short_columns(table: FinanceTable) -> set[int]:
 
 
 def _write_cells(sheet: ReportSheet, row: int, values: Sequence[object], widths: Sequence[float],
-                 percent: set[int], amount: set[int], border: bool, centred: set[int] = frozenset()) -> None:
+                 formats: Sequence[str | None], border: bool, centred: set[int] = frozenset()) -> None:
     book = sheet.book
     total = any(isinstance(v, str) and v.strip() in _TOTAL_LABELS for v in values[:2])
-    height = _height(values, widths, percent)
+    height = _height([display_text(v, f) for v, f in zip(values, formats)], widths)
     if height:
         sheet.height(row, height)
     for col, value in enumerate(values):
@@ -316,7 +331,6 @@ def _write_cells(sheet: ReportSheet, row: int, values: Sequence[object], widths:
             attrs["border"] = THIN_BORDER
         if total:
             attrs["fill"] = TOTAL_FILL if any(v == "総計" for v in values[:2]) else SUBTOTAL_FILL
-        fmt = _number_format(value, col in percent, col in amount)
-        if fmt:
-            attrs["number_format"] = fmt
+        if formats[col]:
+            attrs["number_format"] = formats[col]
         sheet.write(row, col + 1, value, book.style(**attrs))

@@ -116,8 +116,8 @@ def test_layout_formats_filter_and_print_setup(report, tmp_path):
                 if isinstance(value, str):
                     assert cell.alignment.wrap_text, cell.coordinate
                 elif isinstance(value, (int, float)):  # a number never wraps: its column shows it whole
-                    percent = header[c - 1] == "達成率"
-                    assert widths[c - 1] >= len(display_text(value, percent)) + 0.99, (ws.title, header[c - 1], value)
+                    shown = display_text(value, cell.number_format)
+                    assert widths[c - 1] >= len(shown) + 0.99, (ws.title, header[c - 1], value)
     effects = wb["効果額集計"]
     header_row = _header_row(effects, "区分")
     amount = [effects.cell(r, 8) for r in range(header_row + 1, effects.max_row + 1) if effects.cell(r, 8).value is not None]
@@ -198,6 +198,7 @@ def _add_trend_sheet(report, out):
     ws.append(["1-(1)-1", "行政手続のオンライン化", 1000, 1000, 1000, "600（見込）", 2000, 1600, 0.8])
     ws.append(["1-(1)-2", "=キャッシュレス", 500, None, 500, -100, 1000, -100, -0.1])
     ws["B9"].data_type = "s"  # a text that looks like a formula, as the report writes it
+    ws["F9"].number_format = '#,##0"（見込）"'  # an estimate marked by its format
     ws.append(["総計", None, 1500, 1000, 1500, 500, 3000, 1500, 0.5])
     wb.save(out)
     return out
@@ -218,6 +219,9 @@ def test_trend_sheet_is_carried_when_the_report_has_it(report, tmp_path):
     header = ["項目ID", "改革項目", "R8 目標", "R8 実績", "R9 目標", "R9 実績", "累計目標", "累計実績", "達成率"]
     assert rows[0] == [name.replace(" ", "\n") for name in header]  # one header row, the year above the column
     assert rows[1][5] == "600（見込）" and rows[-1][0] == "総計"
+    estimate = ws.cell(_header_row(ws, "項目ID") + 2, 6)
+    assert estimate.value == -100 and estimate.number_format == '#,##0"（見込）"'  # the mark is kept
+    assert _widths(ws, 9)[5] >= len("-100（見込）") + 4  # wide enough for the mark: never ###
     _raw, csv_rows = _csv_rows(paths[2])
     assert csv_rows[0] == header
     assert csv_rows[1] == ["1-(1)-1", "行政手続のオンライン化", "1000", "1000", "1000", "600（見込）", "2000", "1600", "80.0%"]
