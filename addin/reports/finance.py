@@ -226,8 +226,9 @@ def _csv_value(name: str, value: object, source_format: str | None) -> object:
             return f"{value * 100:.1f}%"
         return int(value) if float(value).is_integer() else value
     text = str(value)
-    text = join_departments(text) if is_department(name) else " ".join(text.split("\n"))
-    return neutralize(text.replace("\r", " "))
+    # Every kind of line break (CR, LF, CRLF, U+2028 …): one record stays one line for any reader.
+    text = join_departments(text) if is_department(name) else " ".join(text.splitlines())
+    return neutralize(text)
 
 
 def _write_csv(table: FinanceTable, path: Path) -> Path:

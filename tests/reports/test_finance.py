@@ -199,6 +199,7 @@ def _add_trend_sheet(report, out):
     ws.append(["1-(1)-2", "=キャッシュレス", 500, None, 500, -100, 1000, -100, -0.1])
     ws["B9"].data_type = "s"  # a text that looks like a formula, as the report writes it
     ws["F9"].number_format = '#,##0"（見込）"'  # an estimate marked by its format
+    ws.append(["1-(1)-3", "改行が\r\nある\u2028名前", None, None, None, None, None, None, None])
     ws.append(["総計", None, 1500, 1000, 1500, 500, 3000, 1500, 0.5])
     wb.save(out)
     return out
@@ -226,7 +227,8 @@ def test_trend_sheet_is_carried_when_the_report_has_it(report, tmp_path):
     assert csv_rows[0] == header
     assert csv_rows[1] == ["1-(1)-1", "行政手続のオンライン化", "1000", "1000", "1000", "600（見込）", "2000", "1600", "80.0%"]
     assert csv_rows[2][1] == "'=キャッシュレス" and csv_rows[2][5] == "-100" and csv_rows[2][-1] == "-10.0%"
-    assert len(csv_rows) == 4
+    assert csv_rows[3][:3] == ["1-(1)-3", "改行が ある 名前", ""]  # any line break becomes a space; blank stays blank
+    assert len(csv_rows) == 5
 
 
 def test_not_a_report(tmp_path):
