@@ -6,8 +6,11 @@ keeps 10 pt body text at least 8 pt on paper; a shrink-to-fit of 40 % would
 make the page unreadable. The scale is judged for the widest rendering of a
 width unit: where Calibri (the workbook's default font) is missing, LibreOffice
 measures columns with DejaVu Sans, whose digits are a third wider than
-Calibri's 7 px, so the same sheet needs more shrinking there than in Excel. Amounts (千円) show as ``#,##0``, ratios (a header
-ending in 率, stored as fractions) as ``0.0%``.
+Calibri's 7 px, so the same sheet needs more shrinking there than in Excel.
+
+Numbers keep the report's own number format; where it has none, amounts (千円)
+show as ``#,##0`` and ratios (a header ending in 率, stored as fractions) as
+``0.0%``.
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ from addin.xlsx.styles import (
 from addin.xlsx.writer import ReportBook, ReportSheet
 
 __all__ = ["ReportInfo", "FinanceTable", "add_finance_sheet", "fit_widths", "column_needs", "printed_scale",
-           "display_text", "number_format", "is_percent", "is_amount", "is_department", "MIN_SCALE", "BODY_POINTS", "join_departments",
-           "column_px"]
+           "column_px", "display_text", "number_format", "is_percent", "is_amount", "is_department",
+           "join_departments", "MIN_SCALE", "BODY_POINTS", "NOTE_FONT"]
 
 BODY_POINTS = 10.0
 MIN_SCALE = 0.83  # 10 pt body text prints at 8 pt or larger, with some to spare for other renderers
@@ -80,6 +83,7 @@ class ReportInfo:
         return f"{format_fiscal_year_long(self.year)}（{format_fiscal_year(self.year)}）"
 
     def made_label(self) -> str:
+        """2026年12月2日."""
         return f"{self.made.year}年{self.made.month}月{self.made.day}日"
 
 
@@ -278,7 +282,8 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
         if len(filled) == 1 and isinstance(values[0], str):
             _banner(sheet, row, values[0], book.style(font=NOTE_FONT, **wrap), widths, BODY_POINTS)
         else:  # a headline block (目標 3,000 | 累計 2,500 | 進捗率 25.0%): cells as the report had them
-            formats = [number_format(v, None, table.source_format(index, c, preamble=True)) for c, v in enumerate(values)]
+            formats = [number_format(v, None, table.source_format(index, c, preamble=True))
+                       for c, v in enumerate(values)]
             _write_cells(sheet, row, values, widths, formats, border=False)
         row += 1
     header_row = row + 1

@@ -120,7 +120,8 @@ def test_layout_formats_filter_and_print_setup(report, tmp_path):
                     assert widths[c - 1] >= len(shown) + 0.99, (ws.title, header[c - 1], value)
     effects = wb["効果額集計"]
     header_row = _header_row(effects, "区分")
-    amount = [effects.cell(r, 8) for r in range(header_row + 1, effects.max_row + 1) if effects.cell(r, 8).value is not None]
+    amount = [effects.cell(r, 8) for r in range(header_row + 1, effects.max_row + 1)
+              if effects.cell(r, 8).value is not None]
     assert amount and all(c.number_format == "#,##0" for c in amount)
     kpi = wb["KPI一覧"]
     header_row = _header_row(kpi, "項目ID")
