@@ -35,7 +35,7 @@ from addin.reports.finance_book import (
     number_format,
 )
 from addin.reports.kpi import KPI_SHEET
-from addin.xlsx.tables import find_table, header_key
+from addin.xlsx.tables import Table, find_table, header_key
 from addin.xlsx.writer import write_book
 
 __all__ = ["export_finance", "read_finance_tables", "neutralize", "FinanceSheet", "FINANCE_SHEETS", "ReportError",
@@ -110,14 +110,23 @@ def _header(rows: list[list[object]], at: int, key_col: int) -> tuple[list[str],
     return [str(v).strip() if not _blank(v) else "" for v in top[:width]], at + 1
 
 
+def _guess_table(rows: list[list[object]], max_scan: int = 30) -> Table | None:
+    """For a sheet whose layout this export does not know yet: the first row of three or more texts only."""
+    for index, row in enumerate(rows[:max_scan]):
+        filled = [v for v in row if not _blank(v)]
+        if len(filled) >= 3 and all(isinstance(v, str) for v in filled) and not _TITLE.match(str(filled[0])):
+            return Table(rows, index, {})
+    return None
+
+
 def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path) -> tuple[FinanceTable, str | None]:
     """The table of one sheet, and the title text above it (None when the sheet has none)."""
     rows = [[v for v, _fmt in line] for line in cells]
-    found = find_table(rows, spec.required)
+    found = find_table(rows, spec.required) or (_guess_table(rows) if spec.optional else None)
     if found is None:
         raise ReportError(f"{path}: シート「{spec.name}」に見出し（{'、'.join(spec.required)}）の行が見つかりません。"
                           "reform consolidate で作った集約結果を指定してください。")
-    key_col = found.columns[spec.required[0]]
+    key_col = found.columns.get(spec.required[0], 0)
     header, start = _header(rows, found.header_row, key_col)
     width = len(header)
     title = None

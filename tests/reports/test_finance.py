@@ -232,6 +232,21 @@ def test_trend_sheet_is_carried_when_the_report_has_it(report, tmp_path):
     assert len(csv_rows) == 5
 
 
+def test_a_trend_sheet_of_another_layout_is_still_carried(report, tmp_path):
+    """効果額推移 is being built elsewhere: without 項目ID its first all-text row is taken as the header."""
+    wb = openpyxl.load_workbook(report)
+    ws = wb.create_sheet("効果額推移")
+    ws.append(["テスト市行財政改革実施計画　令和8年度 効果額推移"])
+    ws.append(["目標", 3000, "累計", 2500])
+    ws.append(["No.", "取組", "R8 目標", "R8 実績"])
+    ws.append(["1", "行政手続のオンライン化", 1000, 800])
+    wb.save(tmp_path / "別様式.xlsx")
+    paths = export_finance(tmp_path / "別様式.xlsx", tmp_path / "財政課_R8.xlsx", tmp_path / "csv")
+    _raw, rows = _csv_rows(tmp_path / "csv" / "効果額推移_R8.csv")
+    assert rows == [["No.", "取組", "R8 目標", "R8 実績"], ["1", "行政手続のオンライン化", "1000", "800"]]
+    assert openpyxl.load_workbook(paths[0]).sheetnames == ["効果額集計", "効果額推移", "KPI一覧"]
+
+
 def test_not_a_report(tmp_path):
     path = tmp_path / "other.xlsx"
     wb = openpyxl.Workbook()
