@@ -272,7 +272,7 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
     widths = fit_widths(*column_needs(table))
     sheet.widths(dict(enumerate(widths, start=1)))
     wrap = {"alignment": WRAP_TOP}
-    title = f"{info.plan_name}　{info.year_labels()}　{table.sheet}"
+    title = "　".join(part for part in (info.plan_name, info.year_labels(), table.sheet) if part)
     _banner(sheet, 1, title, book.style(font=TITLE_FONT, **wrap), widths, TITLE_FONT.sz)
     _banner(sheet, 2, f"出典: {info.source.name}　作成日: {info.made_label()}　（値のみ。数式・リンクはありません）",
             book.style(font=BODY_FONT, **wrap), widths, BODY_POINTS)

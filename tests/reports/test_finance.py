@@ -247,6 +247,27 @@ def test_a_trend_sheet_of_another_layout_is_still_carried(report, tmp_path):
     assert openpyxl.load_workbook(paths[0]).sheetnames == ["効果額集計", "効果額推移", "KPI一覧"]
 
 
+def _bare_report(path):
+    """The two sheets with their headers only: no title rows, no document title."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    wb.create_sheet("効果額集計").append(["区分", "項目ID", "効果額（千円）"])
+    wb["効果額集計"].append(["項目", "1-(1)-1", 100])
+    wb.create_sheet("KPI一覧").append(["項目ID", "指標名", "達成率"])
+    wb["KPI一覧"].append(["1-(1)-1", "交付率", 0.25])
+    wb.save(path)
+    return path
+
+
+def test_year_from_the_file_name_when_the_report_has_no_title(tmp_path):
+    paths = export_finance(_bare_report(tmp_path / "集約_R9.xlsx"), tmp_path / "財政課.xlsx", tmp_path / "csv")
+    assert [p.name for p in paths[1:]] == ["効果額集計_R9.csv", "KPI一覧_R9.csv"]
+    assert openpyxl.load_workbook(paths[0])["KPI一覧"]["A1"].value == "令和9年度（R9）　KPI一覧"
+    with pytest.raises(ReportError) as exc_info:
+        export_finance(_bare_report(tmp_path / "集約.xlsx"), tmp_path / "x.xlsx")
+    assert "年度が分かりません" in str(exc_info.value)
+
+
 def test_not_a_report(tmp_path):
     path = tmp_path / "other.xlsx"
     wb = openpyxl.Workbook()
