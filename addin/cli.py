@@ -212,9 +212,9 @@ def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, 
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="値だけの .xlsx")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False), help="CSV（UTF-8 BOM 付き）を書き出すフォルダ")
 def export_finance(report: str, out: str, csv_dir: str | None) -> None:
-    """集約結果から財政課向けの値だけのブック（効果額集計・KPI一覧）と CSV を書き出す。
+    """集約結果から財政課向けの値だけのブック（効果額集計・効果額推移・KPI一覧）と CSV（効果額集計_R8.csv など）を書き出す。
 
-    Example: reform export-finance 集約.xlsx --out 財政課.xlsx --csv 財政課CSV
+    Example: reform export-finance 集約_R8.xlsx --out 財政課_R8.xlsx --csv 財政課CSV_R8
     """
     from addin.reports.finance import export_finance as run_export
 

@@ -30,6 +30,6 @@ def test_consolidate_and_export_finance(plan, plan_path, tmp_path):
     result = runner.invoke(cli, ["export-finance", str(out), "--out", str(tmp_path / "財政課.xlsx"),
                                  "--csv", str(tmp_path / "csv")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "csv" / "効果額集計.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (tmp_path / "csv" / "効果額集計_R8.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     result = runner.invoke(cli, ["export-finance", str(plan_path), "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "効果額集計" in result.output

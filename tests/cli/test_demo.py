@@ -99,4 +99,4 @@ def test_demo_writes_the_whole_cycle(tmp_path):
     assert any(p.endswith("R8_都市計画課.xlsx") for p in data["rejected"])
     assert sum(data["totals"]["grades"].values()) > 0
     assert list((out / "差戻し_R8").glob("差戻し_R8_*.xlsx"))
-    assert (out / "財政課CSV_R8" / "効果額集計.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (out / "財政課CSV_R8" / "効果額集計_R8.csv").read_bytes().startswith(b"\xef\xbb\xbf")

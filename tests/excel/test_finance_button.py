@@ -1,0 +1,43 @@
+"""The 財政課出力 button on a fake open plan workbook: after 集約, the finance workbook and CSVs named by the year."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import openpyxl
+
+from addin.excel import dispatch
+from tests import standin
+from tests.fake_book import FakeBook
+
+
+def _plan_with_submissions(plan, plan_path, tmp_path):
+    book_path = tmp_path / "計画.xlsx"
+    shutil.copy(plan_path, book_path)
+    folder = tmp_path / "提出_R8"
+    folder.mkdir()
+    for dept in plan.departments[:3]:
+        wb = standin.build_department_workbook(plan, dept, 2026)
+        standin.fill(wb)
+        wb.save(folder / f"R8_{dept}.xlsx")
+    return book_path
+
+
+def test_finance_button_after_consolidation(plan, plan_path, tmp_path):
+    book = FakeBook(_plan_with_submissions(plan, plan_path, tmp_path))
+    before = dispatch("btnFinance", book)
+    assert "先に「集約」を押してください" in before and book.alerts[-1] == before
+    dispatch("btnConsolidate", book)
+    message = dispatch("btnFinance", book)
+    out = tmp_path / "出力_R8"
+    workbook = out / "財政課_R8.xlsx"
+    csvs = [out / "財政課CSV_R8" / "効果額集計_R8.csv", out / "財政課CSV_R8" / "KPI一覧_R8.csv"]
+    assert all(str(p) in message for p in [workbook, *csvs])
+    wb = openpyxl.load_workbook(workbook)
+    assert wb.sheetnames == ["効果額集計", "KPI一覧"]
+    assert "令和8年度（R8）" in wb["効果額集計"]["A1"].value
+    with open(csvs[0], encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:2] == ["区分", "項目ID"] and rows[-1][0] == "総計"
+    assert any(row[1] == "財政課出力" for row in book.written["実行結果"])
