@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from addin.vocab import ERA_LETTERS, ERAS
+
 __all__ = ["parse_fiscal_year", "format_fiscal_year", "format_fiscal_year_long", "fiscal_years", "FiscalYearError"]
 
 # First Western year of each era, minus one: era year N is base + N.
-_ERAS = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988}
+_ERAS = {**ERAS, **{letter: ERAS[era] for letter, era in ERA_LETTERS.items()}}
 _ERA_RE = re.compile(r"^(令和|平成|R|H)\s*(元|\d{1,2})\s*(年度|年)?$")
 _WESTERN_RE = re.compile(r"^(\d{4})\s*(年度|年)?$")
 _FY_RE = re.compile(r"^FY\s*(\d{4})$")

@@ -12,17 +12,13 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from addin.vocab import GRADES, PERCENT_SUFFIXES, PROGRESS, PROGRESS_SYNONYMS
+
 __all__ = [
     "fold_width", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
-    "parse_grade", "parse_choice", "NotANumber", "NotAChoice", "GRADES", "PROGRESS_CHOICES",
+    "parse_grade", "parse_choice", "NotANumber", "NotAChoice",
 ]
 
-GRADES = ("A", "B", "C", "-")
-PROGRESS_CHOICES = ("予定どおり", "前倒し", "遅れ", "未着手", "完了")
-# What clerks actually type for the same progress value.
-_PROGRESS_SYNONYMS = {"予定通り": "予定どおり", "予定とおり": "予定どおり", "順調": "予定どおり",
-                      "前倒": "前倒し", "遅延": "遅れ", "遅れている": "遅れ", "未実施": "未着手", "完了済": "完了",
-                      "完了済み": "完了"}
 
 _DASHES = "-－ー―‐−–—ｰ"
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
@@ -152,7 +148,7 @@ def parse_percent(value: object, number_format: str | None = None) -> int | floa
             number *= 100
         return _to_number(number)
     number, unit = _split_number(str(value))
-    if unit.strip() not in ("", "%", "パーセント", "ポイント"):
+    if unit.strip() not in PERCENT_SUFFIXES:
         raise NotANumber(value)
     return _to_number(number)
 
@@ -170,7 +166,7 @@ def parse_grade(value: object) -> str | None:
     raise NotAChoice(value)
 
 
-def parse_choice(value: object, choices: tuple[str, ...] = PROGRESS_CHOICES) -> str | None:
+def parse_choice(value: object, choices: tuple[str, ...] = PROGRESS) -> str | None:
     """A dropdown value, forgiving of width and the usual synonyms; None when empty."""
     text = clean_text(value)
     if text is None:
@@ -178,7 +174,7 @@ def parse_choice(value: object, choices: tuple[str, ...] = PROGRESS_CHOICES) -> 
     text = fold_width(text)
     if text in choices:
         return text
-    synonym = _PROGRESS_SYNONYMS.get(text)
+    synonym = PROGRESS_SYNONYMS.get(text)
     if synonym in choices:
         return synonym
     raise NotAChoice(value)

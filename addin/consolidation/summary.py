@@ -32,19 +32,18 @@ from typing import Iterable, Mapping
 from addin.fiscal import format_fiscal_year
 from addin.plan.model import RATIO, Item, Kpi, Plan
 from addin.validation.submission import Submission
+from addin.vocab import GRADE_RANK, GRADES
 
 __all__ = [
     "Override", "KpiResult", "ItemResult", "Consolidation",
-    "worst_grade", "achievement", "direction", "summarize", "GRADE_KEYS", "STAGE_LABELS",
+    "worst_grade", "achievement", "direction", "summarize", "STAGE_LABELS",
     "IMPROVED", "WORSENED", "UNCHANGED",
 ]
 
 log = logging.getLogger(__name__)
 
-GRADE_KEYS = ("A", "B", "C", "-")
 # The evaluation stages of seed 002, in order, with the short label of 評価の相違.
 STAGE_LABELS = {"self": "自己", "secretariat": "事務局", "committee": "委員会", "final": "確定"}
-_GRADE_RANK = {"A": 3, "B": 2, "C": 1}  # lower is worse
 IMPROVED, WORSENED, UNCHANGED = "改善", "悪化", "横ばい"
 _SPACES = re.compile(r"\s+")
 
@@ -187,7 +186,7 @@ class Consolidation:
 
     def grade_counts(self, items: Iterable[ItemResult] | None = None, stage: str = "final") -> dict[str, int]:
         """A/B/C/- counts of one stage over ``items`` (default all); items without that grade are not counted."""
-        counts = {key: 0 for key in GRADE_KEYS}
+        counts = {key: 0 for key in GRADES}
         for item in self.items if items is None else items:
             grade = item.stage_grade(stage)
             if grade in counts:
@@ -198,7 +197,7 @@ class Consolidation:
         """The final-grade counts of the previous stored year over ``items``; None when there is none."""
         if self.previous_year is None:
             return None
-        counts = {key: 0 for key in GRADE_KEYS}
+        counts = {key: 0 for key in GRADES}
         for item in self.items if items is None else items:
             grade = item.grade_history.get(self.previous_year)
             if grade in counts:
@@ -229,9 +228,9 @@ def _number(value: float) -> float | int:
 def worst_grade(grades: Iterable[str | None]) -> str | None:
     """C below B below A; ``-`` only when every grade given is ``-``; None when none given."""
     given = [g for g in grades if g is not None]
-    letters = [g for g in given if g in _GRADE_RANK]
+    letters = [g for g in given if g in GRADE_RANK]
     if letters:
-        return min(letters, key=_GRADE_RANK.__getitem__)
+        return min(letters, key=GRADE_RANK.__getitem__)
     return "-" if given else None
 
 

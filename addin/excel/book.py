@@ -26,6 +26,46 @@ class ExcelBook(Protocol):
     # 入力チェック (addin.validation.marks.MarkTarget): a cell's own fill and comment, read and put back.
     def cell_state(self, sheet: str, cell: str) -> dict | None: ...
     def restore_cell(self, sheet: str, cell: str, state: dict, comment_too: bool) -> None: ...
+    def mark_cell(self, sheet: str, cell: str, rgb: tuple[int, int, int], note: str) -> None: ...
+    def activate(self, sheet: str) -> bool: ...
+    def status(self, text: str | None) -> None: ...
+    def alert(self, text: str, title: str = "行革進行管理") -> None: ...
+
+
+class XlwingsBook:
+    """An :class:`ExcelBook` over an xlwings Book (the workbook whose button was clicked)."""
+
+    def __init__(self, book):
+        self.book = book
+        self.path = Path(book.fullname)
+
+    def _sheet(self, name: str):
+        names = [s.name for s in self.book.sheets]
+        return self.book.sheets[name] if name in names else None
+
+    def sheet_rows(self, name: str) -> list[list[object]] | None:
+        sheet = self._sheet(name)
+        if sheet is None:
+            return None
+        values = sheet.used_range.options(ndim=2).value
+        return [list(row) for row in values]
+
+    def write_rows(self, name: str, rows: Sequence[Sequence[object]], hidden_columns: Sequence[int] = ()) -> None:
+        sheet = self._sheet(name) or self.book.sheets.add(name, after=self.book.sheets[-1])
+        sheet.clear()
+        if rows:
+            width = max(len(r) for r in rows)
+            sheet.range("A1").value = [list(r) + [None] * (width - len(r)) for r in rows]
+            sheet.range("A1").expand("right").font.bold = True
+            sheet.autofit("c")
+        for col in hidden_columns:
+            sheet.range((1, col)).api.EntireColumn.Hidden = True
+
+    def save_copy(self, target: Path) -> None:
+        # SaveCopyAs keeps the open book untouched (its name, its dirty state); both Windows and
+        # macOS Excel expose it through the object model.
+        self.book.api.SaveCopyAs(str(target))
+
     @contextmanager
     def _formattable(self, name: str) -> Iterator[object]:
         """The sheet, unprotected while marks change (a protected form refuses fills and notes), then protected again.
@@ -70,62 +110,6 @@ class ExcelBook(Protocol):
             if rng.note is not None:
                 rng.note.delete()
             rng.add_note(note)
-
-    def activate(self, sheet: str) -> bool: ...
-    def status(self, text: str | None) -> None: ...
-    def alert(self, text: str, title: str = "行革進行管理") -> None: ...
-
-
-class XlwingsBook:
-    """An :class:`ExcelBook` over an xlwings Book (the workbook whose button was clicked)."""
-
-    def __init__(self, book):
-        self.book = book
-        self.path = Path(book.fullname)
-
-    def _sheet(self, name: str):
-        names = [s.name for s in self.book.sheets]
-        return self.book.sheets[name] if name in names else None
-
-    def sheet_rows(self, name: str) -> list[list[object]] | None:
-        sheet = self._sheet(name)
-        if sheet is None:
-            return None
-        values = sheet.used_range.options(ndim=2).value
-        return [list(row) for row in values]
-
-    def write_rows(self, name: str, rows: Sequence[Sequence[object]], hidden_columns: Sequence[int] = ()) -> None:
-        sheet = self._sheet(name) or self.book.sheets.add(name, after=self.book.sheets[-1])
-        sheet.clear()
-        if rows:
-            width = max(len(r) for r in rows)
-            sheet.range("A1").value = [list(r) + [None] * (width - len(r)) for r in rows]
-            sheet.range("A1").expand("right").font.bold = True
-            sheet.autofit("c")
-        for col in hidden_columns:
-            sheet.range((1, col)).api.EntireColumn.Hidden = True
-
-    def save_copy(self, target: Path) -> None:
-        # SaveCopyAs keeps the open book untouched (its name, its dirty state); both Windows and
-        # macOS Excel expose it through the object model.
-        self.book.api.SaveCopyAs(str(target))
-
-    def mark_cell(self, sheet: str, cell: str, rgb: tuple[int, int, int], note: str) -> None:
-        rng = self.book.sheets[sheet].range(cell)
-        rng.color = rgb
-        if rng.note is not None:
-            rng.note.delete()
-        rng.add_note(note)
-
-    def clear_marks(self, sheet: str, cells: Sequence[str]) -> None:
-        target = self._sheet(sheet)
-        if target is None:
-            return
-        for cell in cells:
-            rng = target.range(cell)
-            rng.color = None
-            if rng.note is not None:
-                rng.note.delete()
 
     def activate(self, sheet: str) -> bool:
         target = self._sheet(sheet)

@@ -81,12 +81,6 @@ def _record(book: ExcelBook, action: str, lines: list[tuple[str, object]]) -> No
     book.write_rows(RESULT_SHEET, rows)
 
 
-def _summary_lines(run) -> list[tuple[str, object]]:
-    s = run.summary()
-    return [("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
-            ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
-
-
 def _generate(ctx: Context) -> str:
     from addin.forms.generate import generate_workbooks
 
@@ -103,7 +97,7 @@ def _validate(ctx: Context) -> str:
                                  report=ctx.output_dir / f"検証結果_{ctx.year_label}.xlsx",
                                  return_dir=ctx.output_dir / f"差戻し_{ctx.year_label}")
     run, report = result.run, result.report_path
-    _record(ctx.book, "検証", [("提出フォルダ", ctx.submit_dir), ("検証結果", report), *_summary_lines(run),
+    _record(ctx.book, "検証", [("提出フォルダ", ctx.submit_dir), ("検証結果", report), *run.summary_lines(),
                                ("差戻しリスト", len(result.return_lists)), ("督促リスト", result.reminder_path)])
     s = run.summary()
     return (f"{s['files']} 件を検証しました。正常 {s['ok']} 件、要修正 {s['invalid']} 件、読めない {s['unreadable']} 件。\n"
@@ -114,7 +108,7 @@ def _consolidate(ctx: Context) -> str:
     from addin.jobs.consolidate import consolidate
 
     result = consolidate(ctx.plan, [ctx.submit_dir], ctx.year, ctx.output_dir / f"集約_{ctx.year_label}.xlsx")
-    _record(ctx.book, "集約", [("集約結果", result.report_path), *_summary_lines(result.run)])
+    _record(ctx.book, "集約", [("集約結果", result.report_path), *result.run.summary_lines()])
     return f"集約しました。\n{result.report_path}"
 
 

@@ -30,7 +30,7 @@ from addin.forms.cells import LINE_HEIGHT
 from addin.forms.cells import fixed as _fixed
 from addin.forms.cells import input_cell as _input
 from addin.forms.guide import build_guide_sheet, build_meta_sheet
-from addin.normalize import GRADES, PROGRESS_CHOICES
+from addin.vocab import GRADES, PROGRESS
 from addin.plan.model import Item, Kpi, Plan
 from addin.xlsx.styles import (
     BOLD_FONT,
@@ -165,9 +165,9 @@ def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, it
                 error="自己評価は A・B・C・- のいずれかを選んでください（全角のＡ・Ｂ・Ｃも受け付けます）。このまま入力しますか？",
                 prompt_title="自己評価（必須）",
                 prompt="A：効果が増大　B：以前と同様の成果・効果　C：効果が薄い又は取組内容に疑義　-：評価対象外（未実施など）")
-    _validation(ws, ref("進捗"), type="list", formula1=f'"{",".join(PROGRESS_CHOICES)}"',
+    _validation(ws, ref("進捗"), type="list", formula1=f'"{",".join(PROGRESS)}"',
                 error_style="warning", error_title="進捗",
-                error=f"進捗は {'・'.join(PROGRESS_CHOICES)} のいずれかを選んでください。このまま入力しますか？",
+                error=f"進捗は {'・'.join(PROGRESS)} のいずれかを選んでください。このまま入力しますか？",
                 prompt_title="進捗（必須）", prompt="工程表の予定に対する進み具合を一覧から選んでください。")
     amount = f"{cols['効果額（千円）']}{first}"
     _validation(ws, ref("効果額（千円）"), type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=amount),

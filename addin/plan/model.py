@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from addin.fiscal import fiscal_years, format_fiscal_year
+from addin.vocab import PERCENT_UNITS
 
 __all__ = ["Settings", "Item", "Kpi", "Bar", "Plan", "split_departments", "NON_DEPARTMENTS"]
 
@@ -102,7 +103,7 @@ class Kpi:
     @property
     def is_percent(self) -> bool:
         """Percent KPIs accept 26, 26% and a percent-formatted 0.26 alike."""
-        return self.unit.strip() in ("%", "％", "パーセント")
+        return self.unit.strip() in PERCENT_UNITS
 
     @property
     def key(self) -> tuple[str, str]:

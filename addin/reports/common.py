@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 from openpyxl.utils import get_column_letter
 
 from addin.consolidation.summary import Consolidation
-from addin.fiscal import format_fiscal_year
+from addin.fiscal import format_fiscal_year_long
 from addin.xlsx.styles import (
     BAD_FILL,
     BAD_FONT,
@@ -28,7 +28,7 @@ from addin.xlsx.styles import (
 from addin.xlsx.writer import ReportSheet
 
 __all__ = ["HEADER_ROW", "title_block", "write_table", "header_cells", "grade_colours", "achievement_colours",
-           "row_height", "number_format", "japanese_year", "RowStyles"]
+           "row_height", "number_format", "RowStyles"]
 
 HEADER_ROW = 4  # rows 1-2: title and subtitle; row 3 a note or empty
 _LINE_HEIGHT = 15.0
@@ -40,17 +40,10 @@ def title_block(sheet: ReportSheet, summary: Consolidation, name: str, note: str
     """Row 1 the plan name, year and sheet name; row 2 the municipality and period; row 3 an optional note."""
     s = summary.plan.settings
     book = sheet.book
-    sheet.write(1, 1, f"{s.plan_name}　{japanese_year(summary.year)} {name}", book.style(font=TITLE_FONT))
+    sheet.write(1, 1, f"{s.plan_name}　{format_fiscal_year_long(summary.year)} {name}", book.style(font=TITLE_FONT))
     sheet.write(2, 1, f"{s.municipality}　計画期間 {summary.plan.period_label}", book.style(font=BODY_FONT))
     if note:
         sheet.write(3, 1, note, book.style(font=REPORT_NOTE_FONT))
-
-
-def japanese_year(year: int) -> str:
-    """令和8年度 (平成 before 2019)."""
-    label = format_fiscal_year(year)
-    era = "令和" if label.startswith("R") else "平成"
-    return f"{era}{label[1:]}年度"
 
 
 def number_format(value: object) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from addin.consolidation.summary import GRADE_KEYS, STAGE_LABELS, Consolidation, ItemResult
+from addin.consolidation.summary import STAGE_LABELS, Consolidation, ItemResult
 from addin.fiscal import format_fiscal_year
 from addin.reports.common import grade_colours, title_block, write_table
+from addin.vocab import GRADES
 from addin.xlsx.styles import BODY_FONT, BOLD_FONT, CENTER, PERCENT_FORMAT, SUBTOTAL_FILL, TOTAL_FILL, WRAP_TOP
 from addin.xlsx.writer import ReportBook, ReportSheet
 
@@ -26,8 +27,8 @@ def _counts_row(kind: str, pillar: str | None, area: str | None, items: list[Ite
                 summary: Consolidation) -> list[object]:
     counts = summary.grade_counts(items)
     graded = sum(counts.values())
-    shares = [counts[g] / graded if graded else None for g in GRADE_KEYS]
-    return [kind, pillar, area, len(items), *[counts[g] for g in GRADE_KEYS], len(items) - graded, *shares]
+    shares = [counts[g] / graded if graded else None for g in GRADES]
+    return [kind, pillar, area, len(items), *[counts[g] for g in GRADES], len(items) - graded, *shares]
 
 
 def add_grades_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
@@ -77,7 +78,7 @@ def add_grades_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     return sheet
 
 
-STAGE_HEADERS = ("段階", "", "項目数", *GRADE_KEYS, "評価なし")  # from column B, aligned with the table above
+STAGE_HEADERS = ("段階", "", "項目数", *GRADES, "評価なし")  # from column B, aligned with the table above
 _STAGE_NAMES = {"self": "自己評価（各課）", "secretariat": "事務局評価", "committee": "委員会評価", "final": "確定評価"}
 
 
@@ -98,7 +99,7 @@ def _stage_table(sheet: ReportSheet, summary: Consolidation, top: int) -> int:
     for offset, (name, counts) in enumerate(rows, start=2):
         graded = sum(counts.values())
         sheet.write(top + offset, 2, name, label)
-        sheet.write_row(top + offset, [total, *[counts[g] for g in GRADE_KEYS], total - graded], body, first_col=4)
+        sheet.write_row(top + offset, [total, *[counts[g] for g in GRADES], total - graded], body, first_col=4)
     return top + 1 + len(rows)
 
 
@@ -108,16 +109,16 @@ def _chart(sheet: ReportSheet, summary: Consolidation, pillars: dict[str, list[I
     header = book.style(font=BOLD_FONT, fill=SUBTOTAL_FILL, alignment=CENTER)
     body = book.style(font=BODY_FONT, alignment=CENTER)
     sheet.write(top, 1, "重点項目別の確定評価の割合（グラフのもとの件数）", book.style(font=BOLD_FONT))
-    sheet.write_row(top + 1, ("重点項目", "", "", *GRADE_KEYS), header, first_col=2)
+    sheet.write_row(top + 1, ("重点項目", "", "", *GRADES), header, first_col=2)
     names = list(pillars)
     for offset, pillar in enumerate(names, start=2):
         counts = summary.grade_counts(pillars[pillar])
         sheet.write(top + offset, 2, pillar, book.style(font=BODY_FONT))
-        sheet.write_row(top + offset, [counts[g] for g in GRADE_KEYS], body, first_col=5)
+        sheet.write_row(top + offset, [counts[g] for g in GRADES], body, first_col=5)
     first, last = top + 1, top + len(names)  # 0-based rows of the data, for the chart's ranges
     chart = book.add_chart({"type": "bar", "subtype": "percent_stacked"})
     colours = {"A": "#4472C4", "B": "#A5A5A5", "C": "#ED7D31", "-": "#D9D9D9"}
-    for col, grade in enumerate(GRADE_KEYS, start=4):
+    for col, grade in enumerate(GRADES, start=4):
         chart.add_series({"name": grade, "categories": [sheet.ws.name, first, 1, last, 1],
                           "values": [sheet.ws.name, first, col, last, col], "fill": {"color": colours[grade]},
                           "data_labels": {"value": True, "num_format": '0;-0;""'}})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from addin.consolidation.summary import GRADE_KEYS, Consolidation, ItemResult
+from addin.consolidation.summary import Consolidation, ItemResult
 from addin.reports.common import grade_colours, title_block, write_table
+from addin.vocab import GRADES, NOT_SUBMITTED as _NOT_SUBMITTED, SENT_BACK
 from addin.xlsx.styles import CENTER, INPUT_FILL
 from addin.xlsx.writer import ReportBook, ReportSheet
 
@@ -24,8 +25,7 @@ GRADE_INPUTS = (OVERRIDE_GRADE, COMMITTEE_GRADE)
 STATUS_HEADERS = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "進捗", "自己評価",
                   *INPUT_COLUMNS, FINAL_GRADE, "評価の相違", "今後の課題・方向性", "確認事項")
 _WIDTHS = (9, 16, 16, 5, 22, 11, 50, 12, 15, 8, 26, 8, 26, 8, 16, 40, 30)
-NOT_SUBMITTED = "（未提出）"
-SENT_BACK = "要修正（差戻し中）"
+NOT_SUBMITTED = f"（{_NOT_SUBMITTED}）"
 
 
 def _per_department(result: ItemResult, values: dict[str, str | None], separator: str = "\n\n",
@@ -93,7 +93,7 @@ def add_status_sheet(book: ReportBook, summary: Consolidation, rows: list[list[o
     col = {name: i for i, name in enumerate(STATUS_HEADERS, start=1)}
     for name in GRADE_INPUTS:
         letter = get_column_letter(col[name])
-        sheet.choices(f"{letter}{first}:{letter}{last}", GRADE_KEYS, title=name,
+        sheet.choices(f"{letter}{first}:{letter}{last}", GRADES, title=name,
                       message="A、B、C、- のいずれかを選んでください。")
     for name in (*GRADE_INPUTS, FINAL_GRADE):
         letter = get_column_letter(col[name])

@@ -15,6 +15,7 @@ from addin.reports.common import HEADER_ROW, header_cells, title_block
 from addin.reports.validation import return_list_name
 from addin.validation.issues import ERROR
 from addin.validation.submission import INVALID, OK, UNREADABLE, FileResult, ValidationRun
+from addin.vocab import NOT_SUBMITTED, SENT_BACK, SUBMITTED
 from addin.xlsx.styles import (
     BAD_FILL,
     BODY_FONT,
@@ -35,7 +36,7 @@ TRACKER_SHEET = "提出状況"
 FILE_TIME = "提出日時（ファイルの更新日時）"
 TRACKER_HEADERS = ("担当課", "ファイル", FILE_TIME, "状態", "エラー件数", "警告件数", "差戻しリスト", "備考")
 # A rejected file (errors, or not readable) is sent back: never 未提出.
-SUBMITTED, NEEDS_FIX, NOT_SUBMITTED = "提出済", "要修正（差戻し中）", "未提出"
+NEEDS_FIX = SENT_BACK
 _STATE = {OK: SUBMITTED, INVALID: NEEDS_FIX, UNREADABLE: NEEDS_FIX}
 _ORDER = {NOT_SUBMITTED: 0, NEEDS_FIX: 1, SUBMITTED: 2}
 _FILLS = {NOT_SUBMITTED: BAD_FILL, NEEDS_FIX: NEUTRAL_FILL, SUBMITTED: GOOD_FILL}

@@ -92,11 +92,9 @@ def add_issue_sheet(book: ReportBook, issues: list[Issue], title: str = "検証�
 def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -> Path:
     """Write the 検証結果 workbook of a validation run (atomically) and return its path."""
     path = Path(path)
-    s = run.summary()
     year = format_fiscal_year_long(run.year)
     summary = [("計画", plan.settings.plan_name if plan is not None else None), ("年度", year),
-               ("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
-               ("エラー件数", s["errors"]), ("警告件数", s["warnings"]), ("対象外（読み飛ばし）", len(run.skipped))]
+               *run.summary_lines(), ("対象外（読み飛ばし）", len(run.skipped))]
     if plan is not None:
         sent = {f.department for f in run.files if f.department}
         missing = [d for d in plan.departments if d not in sent]

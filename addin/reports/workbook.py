@@ -25,6 +25,7 @@ from addin.reports.previous import DIGEST_SHEET, digest_rows, read_previous_repo
 from addin.reports.status import STATUS_HEADERS, add_status_sheet, status_rows
 from addin.reports.tracker import add_tracker_sheet
 from addin.validation.submission import ValidationRun
+from addin.vocab import PROGRESS_ATTENTION
 from addin.xlsx.writer import ReportBook, write_book
 
 __all__ = ["REPORT_SHEETS", "write_report", "read_overrides", "backup_report", "backup_name",
@@ -34,8 +35,6 @@ log = logging.getLogger(__name__)
 
 REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "提出状況", "検証結果")
 ISSUES_SHEET = "検証結果"
-# When departments disagree, the item shows the progress that needs attention most.
-_PROGRESS_PRIORITY = ("遅れ", "未着手", "予定どおり", "前倒し", "完了")
 
 
 def progress_by_item(summary: Consolidation) -> dict[str, str]:
@@ -44,8 +43,8 @@ def progress_by_item(summary: Consolidation) -> dict[str, str]:
     for item in summary.items:
         values = [p for p in item.progress.values() if p]
         if values:
-            result[item.item.item_id] = min(values, key=lambda p: _PROGRESS_PRIORITY.index(p)
-                                            if p in _PROGRESS_PRIORITY else len(_PROGRESS_PRIORITY))
+            result[item.item.item_id] = min(values, key=lambda p: PROGRESS_ATTENTION.index(p)
+                                            if p in PROGRESS_ATTENTION else len(PROGRESS_ATTENTION))
     return result
 
 
@@ -57,9 +56,7 @@ def _add_issues_sheet(book: ReportBook, summary: Consolidation, run: ValidationR
     departments = {f.path: f.department for f in run.files} if run is not None else {}
     lines = [("計画", summary.plan.settings.plan_name), ("年度", year)]
     if run is not None:
-        s = run.summary()
-        lines += [("ファイル数", s["files"]), ("正常", s["ok"]), ("要修正", s["invalid"]), ("読めない", s["unreadable"]),
-                  ("エラー件数", s["errors"]), ("警告件数", s["warnings"])]
+        lines += run.summary_lines()
     lines.append(("有効な提出がない課", "、".join(summary.missing) or "なし"))
     add_issue_sheet(book, issues, ISSUES_SHEET, departments, base=base, summary=lines,
                     heading=f"{summary.plan.settings.plan_name}　{format_fiscal_year_long(summary.year)} 検証結果")

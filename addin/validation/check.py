@@ -11,11 +11,12 @@ from addin.validation.issues import ERROR, Issue
 from addin.validation.records import RawRow, WorkbookRecords
 from addin.validation.rules import Context, department_from_name, run_rules
 from addin.validation.submission import EntryRow, KpiRow, Submission
+from addin.vocab import PERCENT_UNITS
 from addin.xlsx.tables import header_key
 
 __all__ = ["evaluate", "department_of"]
 
-_PERCENT_UNITS = {header_key(u) for u in ("%", "％", "パーセント")}
+_PERCENT_UNITS = {header_key(u) for u in PERCENT_UNITS}
 
 
 def department_of(records: WorkbookRecords) -> str | None:

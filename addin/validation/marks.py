@@ -19,7 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from addin.validation.codes import label, shown
+from addin.validation.codes import shown
 from addin.validation.issues import ERROR, Issue
 from addin.xlsx.styles import (
     BODY_FONT,

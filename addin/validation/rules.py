@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from addin.fiscal import FiscalYearError, format_fiscal_year, format_fiscal_year_long, parse_fiscal_year
+from addin.fiscal import FiscalYearError, format_fiscal_year_long, parse_fiscal_year
 from addin.forms import layout as T
 from addin.normalize import NotANumber, parse_number, parse_percent
 from addin.validation.codes import CODES, make_issue

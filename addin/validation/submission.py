@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from addin.fiscal import format_fiscal_year
 from addin.validation.issues import ERROR, WARNING, Issue
+from addin.vocab import RUN_SUMMARY_LABELS
 
 __all__ = ["EntryRow", "KpiRow", "Submission", "FileResult", "ValidationRun", "OK", "INVALID", "UNREADABLE"]
 
@@ -106,6 +107,11 @@ class ValidationRun:
             "errors": sum(f.errors for f in self.files),
             "warnings": sum(f.warnings for f in self.files),
         }
+
+    def summary_lines(self) -> list[tuple[str, int]]:
+        """The counts of :meth:`summary` with the labels every sheet shows them under."""
+        counts = self.summary()
+        return [(label, counts[key]) for key, label in RUN_SUMMARY_LABELS]
 
     def valid_submissions(self) -> list[Submission]:
         """The submissions to consolidate: valid files, the newest per department."""

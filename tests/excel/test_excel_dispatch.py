@@ -155,3 +155,18 @@ def test_the_ribbon_and_the_library_name_the_same_check_sheet():
     from addin.validation import marks
 
     assert CHECK_SHEET == marks.CHECK_SHEET
+
+
+def test_the_excel_book_and_the_fake_offer_every_method_the_buttons_use():
+    """A method declared on ExcelBook but missing on XlwingsBook fails only inside real Excel: catch it here."""
+    import inspect
+
+    from addin.excel.book import ExcelBook, XlwingsBook
+    from fake_book import FakeBook
+
+    wanted = {name: inspect.signature(fn) for name, fn in vars(ExcelBook).items()
+              if callable(fn) and not name.startswith("_")}
+    for cls in (XlwingsBook, FakeBook):
+        for name, signature in wanted.items():
+            assert hasattr(cls, name), (cls.__name__, name)
+            assert list(inspect.signature(getattr(cls, name)).parameters) == list(signature.parameters), (cls, name)

@@ -12,7 +12,7 @@ from addin.errors import ReformError
 from addin.fiscal import format_fiscal_year
 from addin.forms import layout as T
 from addin.forms.generate import COUNT_CELL, build_department_workbook, count_formula, generate_workbooks
-from addin.normalize import GRADES, PROGRESS_CHOICES
+from addin.vocab import GRADES, PROGRESS
 from addin.plan.model import NON_DEPARTMENTS, Bar, Item, Kpi, Plan, Settings
 from addin.xlsx.styles import FIXED_FILL, INPUT_FILL, MISSING_FILL
 
@@ -153,7 +153,7 @@ def test_input_validations_cover_exactly_the_input_cells(plan, generated):
         assert grade.errorStyle == "warning", "full-width Ａ must get through, with a question"
         progress = found["進捗"][0]
         assert (progress.type, progress.formula1) == ("list", '"予定どおり,前倒し,遅れ,未着手,完了"')
-        assert progress.formula1.strip('"').split(",") == list(PROGRESS_CHOICES)
+        assert progress.formula1.strip('"').split(",") == list(PROGRESS)
         amount = found["効果額（千円）"][0]
         assert amount.type == "custom" and amount.errorStyle == "warning", "123万円 must not be blocked"
         assert f"LEFT({_col(T.INPUT_HEADERS, '効果額（千円）')}{FIRST},1)" in amount.formula1
@@ -235,7 +235,7 @@ def test_layout_for_reading_and_printing(generated):
 def test_guide_explains_grades_progress_amounts_and_rules(generated):
     ws = _open(generated[0] / "R8_税務課.xlsx")[T.GUIDE_SHEET]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
-    for phrase in ("効果が増大", "以前と同様の成果・効果", "効果が薄い", "疑義", "評価対象外", *PROGRESS_CHOICES,
+    for phrase in ("効果が増大", "以前と同様の成果・効果", "効果が薄い", "疑義", "評価対象外", *PROGRESS,
                    "千円", "123万円", "１，２３４", "26%", "提出期限", "問合せ先", "シート名の変更", "税務課"):
         assert phrase in text, phrase
     assert ws.protection.sheet

@@ -1,0 +1,42 @@
+"""Every set of words the product uses, defined once.
+
+The forms' dropdowns, the JSON Schemas, the normalizers and the reports all
+take their words from here; ``tests/test_vocab.py`` ties the schema enums and
+the form's lists to these tuples so they cannot drift apart again.
+"""
+
+__all__ = [
+    "GRADES", "GRADE_RANK", "PROGRESS", "PROGRESS_SYNONYMS", "PROGRESS_ATTENTION", "PERCENT_UNITS",
+    "PERCENT_SUFFIXES", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED", "RUN_SUMMARY_LABELS",
+]
+
+# 自己評価 / 事務局評価 / 委員会評価. ``-`` is 評価対象外 and has no rank.
+GRADES = ("A", "B", "C", "-")
+GRADE_RANK = {"A": 3, "B": 2, "C": 1}  # lower is worse
+
+# 進捗, in the order the form's dropdown offers them.
+PROGRESS = ("予定どおり", "前倒し", "遅れ", "未着手", "完了")
+# What clerks actually type for the same progress value.
+PROGRESS_SYNONYMS = {"予定通り": "予定どおり", "予定とおり": "予定どおり", "順調": "予定どおり",
+                     "前倒": "前倒し", "遅延": "遅れ", "遅れている": "遅れ", "未実施": "未着手", "完了済": "完了",
+                     "完了済み": "完了"}
+# When departments disagree, an item shows the progress that needs attention most (first here).
+PROGRESS_ATTENTION = ("遅れ", "未着手", "予定どおり", "前倒し", "完了")
+
+# A KPI whose 単位 is one of these is a percent KPI: 26, 26% and a %-formatted 0.26 all mean 26 %.
+PERCENT_UNITS = ("%", "％", "パーセント")
+# What may follow a number typed into a percent cell (after width folding).
+PERCENT_SUFFIXES = ("", "%", "パーセント", "ポイント")
+
+# Era name → the Western year before its first year (令和1 = 2019).
+ERAS = {"令和": 2018, "平成": 1988}
+ERA_LETTERS = {"R": "令和", "H": "平成"}
+
+# A department's state in 取組状況一覧 and 提出状況. A rejected file is sent back: never 未提出.
+SUBMITTED = "提出済"
+SENT_BACK = "要修正（差戻し中）"
+NOT_SUBMITTED = "未提出"
+
+# The counts of a validation run, as every sheet and the ribbon's 実行結果 label them.
+RUN_SUMMARY_LABELS = (("files", "ファイル数"), ("ok", "正常"), ("invalid", "要修正"), ("unreadable", "読めない"),
+                      ("errors", "エラー件数"), ("warnings", "警告件数"))
