@@ -33,6 +33,9 @@ ERAS = {"令和": 2018, "平成": 1988}
 ERA_LETTERS = {"R": "令和", "H": "平成"}
 
 # A department's state in 取組状況一覧 and 提出状況. A rejected file is sent back: never 未提出.
+# Marks a plan may write after a department in 実施担当 (人事行政課（主）): the role, not part of the name.
+DEPARTMENT_ROLE_MARKS = ("主", "副", "主管", "主担当", "関係")
+
 SUBMITTED = "提出済"
 SENT_BACK = "要修正（差戻し中）"
 NOT_SUBMITTED = "未提出"

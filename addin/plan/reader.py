@@ -8,7 +8,7 @@ from typing import Sequence
 
 from addin.errors import PlanError, PlanProblem, UnreadableWorkbook
 from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
-from addin.normalize import NotANumber, clean_text, fold_width, parse_number
+from addin.normalize import NotANumber, clean_text, fold_width, normalize_id, parse_number
 from addin.plan import layout as S
 from addin.plan.model import IMPROVEMENT, KPI_METHODS, Bar, Item, Kpi, Plan, Settings, split_departments
 from addin.xlsx.guard import open_calamine, reading  # the hardened opener: size, zip-bomb and XML checks
@@ -104,17 +104,21 @@ class _Reader:
         if table is None:
             return []
         items: list[Item] = []
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, str]] = {}  # normalized ID -> (as typed, cell)
         for index, row in table.data_rows():
-            item_id = clean_text(table.value(row, "項目ID"))
+            typed = clean_text(table.value(row, "項目ID"))
+            item_id = normalize_id(typed)
             id_cell = table.address(index, "項目ID")
             if item_id is None:
                 self.problem(S.ITEMS_SHEET, id_cell, "項目IDが空欄です。行ごとに重複しない項目IDを入力してください。")
                 continue
             if item_id in seen:
-                self.problem(S.ITEMS_SHEET, id_cell, f"項目ID「{item_id}」が重複しています（最初は {seen[item_id]}）。")
+                first_typed, first_cell = seen[item_id]
+                spelling = "" if first_typed == typed else f"（全角・半角などの書き方が違うだけで「{first_typed}」と同じです）"
+                self.problem(S.ITEMS_SHEET, id_cell,
+                             f"項目ID「{typed}」が重複しています{spelling}（最初は {first_cell}）。別の項目IDにしてください。")
                 continue
-            seen[item_id] = id_cell
+            seen[item_id] = (typed, id_cell)
             name = clean_text(table.value(row, "改革項目"))
             if name is None:
                 self.problem(S.ITEMS_SHEET, table.address(index, "改革項目"), f"項目ID「{item_id}」の改革項目が空欄です。")
@@ -146,7 +150,7 @@ class _Reader:
         kpis: list[Kpi] = []
         seen: set[tuple[str, str]] = set()
         for index, row in table.data_rows():
-            item_id = clean_text(table.value(row, "項目ID"))
+            item_id = normalize_id(table.value(row, "項目ID"))
             name = clean_text(table.value(row, "指標名"))
             if not self.known_item(S.KPI_SHEET, table.address(index, "項目ID"), item_id, item_ids):
                 continue
@@ -182,7 +186,7 @@ class _Reader:
             return []
         bars: list[Bar] = []
         for index, row in table.data_rows():
-            item_id = clean_text(table.value(row, "項目ID"))
+            item_id = normalize_id(table.value(row, "項目ID"))
             if not self.known_item(S.SCHEDULE_SHEET, table.address(index, "項目ID"), item_id, item_ids):
                 continue
             label = clean_text(table.value(row, "工程")) or ""
