@@ -12,11 +12,12 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from addin.vocab import GRADES, PERCENT_SUFFIXES, PROGRESS, PROGRESS_SYNONYMS
+from addin.vocab import GRADES, MONEY_UNITS, PERCENT_SUFFIXES, PERCENT_UNITS, PROGRESS, PROGRESS_SYNONYMS
 
 __all__ = [
     "fold_width", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
     "parse_grade", "parse_choice", "NotANumber", "NotAChoice", "normalize_id", "normalize_name",
+    "parse_in_unit", "unit_kind", "WrongUnit", "PERCENT", "MONEY", "COUNT",
 ]
 
 
@@ -33,6 +34,10 @@ class NotANumber(ValueError):
 
 class NotAChoice(ValueError):
     """A choice cell whose value is not one of the allowed values."""
+
+
+class WrongUnit(ValueError):
+    """A number typed with a unit that does not fit its column (「5件」 for a KPI in %)."""
 
 
 def fold_width(text: str) -> str:
@@ -179,6 +184,42 @@ def parse_percent(value: object, number_format: str | None = None) -> int | floa
     if unit.strip() not in PERCENT_SUFFIXES:
         raise NotANumber(value)
     return _to_number(number)
+
+
+PERCENT, MONEY, COUNT = "percent", "money", "count"
+
+
+def unit_kind(unit: object) -> str:
+    """What a KPI's 単位 measures: ``percent`` (%), ``money`` (円, 千円, 万円, 百万円, 億円) or ``count`` (件, 人, 枚…)."""
+    text = fold_width(str(unit)) if unit is not None else ""
+    if text in {fold_width(u) for u in PERCENT_UNITS}:
+        return PERCENT
+    return MONEY if text in MONEY_UNITS else COUNT
+
+
+def parse_in_unit(value: object, unit: object, number_format: str | None = None) -> int | float | None:
+    """A KPI actual in the KPI's own ``unit``; a plain number (1.5万 included) is already in that unit.
+
+    %: as :func:`parse_percent`. Money: an amount typed in yen (182,000千円, 1.82億円, 1億8,200万円,
+    182000000円; the kanji multipliers are applied while parsing) is converted to the KPI's unit, so
+    for a KPI in 千円 all of them are 182,000. Counts: the KPI's own unit may follow (612万枚).
+    Any other unit raises :class:`WrongUnit`; text that is no number raises :class:`NotANumber`.
+    """
+    kind = unit_kind(unit)
+    if _is_blank_or_cell_number(value):
+        return parse_percent(value, number_format) if kind == PERCENT else parse_number(value)
+    number, suffix = _split_number(str(value))
+    suffix = suffix.strip()
+    if any(ch.isdigit() for ch in suffix):
+        raise NotANumber(value)  # '12 34', '1.2.3': not one number
+    own = fold_width(str(unit)) if unit is not None else ""
+    if kind == PERCENT and suffix in PERCENT_SUFFIXES:
+        return _to_number(number)
+    if kind == MONEY and suffix == "円":
+        return _to_number(number / MONEY_UNITS[own])
+    if not suffix or (kind == COUNT and own and own.startswith(suffix)):
+        return _to_number(number)
+    raise WrongUnit(value)
 
 
 def parse_grade(value: object) -> str | None:

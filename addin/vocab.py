@@ -7,7 +7,7 @@ the form's lists to these tuples so they cannot drift apart again.
 
 __all__ = [
     "GRADES", "GRADE_RANK", "PROGRESS", "PROGRESS_SYNONYMS", "PROGRESS_ATTENTION", "PERCENT_UNITS",
-    "PERCENT_SUFFIXES", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED", "RUN_SUMMARY_LABELS",
+    "PERCENT_SUFFIXES", "MONEY_UNITS", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED", "RUN_SUMMARY_LABELS",
 ]
 
 # 自己評価 / 事務局評価 / 委員会評価. ``-`` is 評価対象外 and has no rank.
@@ -27,6 +27,10 @@ PROGRESS_ATTENTION = ("遅れ", "未着手", "予定どおり", "前倒し", "�
 PERCENT_UNITS = ("%", "％", "パーセント")
 # What may follow a number typed into a percent cell (after width folding).
 PERCENT_SUFFIXES = ("", "%", "パーセント", "ポイント")
+
+# A KPI whose 単位 is one of these is a money KPI: its actual is read in that unit, and an amount typed with
+# a unit (182,000千円, 1億8,200万円, 182000000円) is converted to it. Value: yen per unit.
+MONEY_UNITS = {"円": 1, "千円": 10**3, "万円": 10**4, "百万円": 10**6, "億円": 10**8}
 
 # Era name → the Western year before its first year (令和1 = 2019).
 ERAS = {"令和": 2018, "平成": 1988}

@@ -38,7 +38,8 @@ def build_department_workbook(plan, department: str, year: int) -> Workbook:
     values = {T.META_PLAN_NAME: plan.settings.plan_name, T.META_FINGERPRINT: plan.fingerprint,
               T.META_DEPARTMENT: department, T.META_YEAR: format_fiscal_year(year),
               T.META_VERSION: T.TEMPLATE_VERSION, T.META_CREATED: "2026-04-01T09:00:00"}
-    for r, key in enumerate(T.META_KEYS, start=1):
+    # A form of the first version: no 団体名 row (readers accept it; wrong_plan then compares 計画名 only).
+    for r, key in enumerate([k for k in T.META_KEYS if k in values], start=1):
         meta.cell(r, 1, key)
         meta.cell(r, 2, values[key])
     meta.sheet_state = "hidden"
@@ -78,7 +79,9 @@ def fill(wb, entries=None, kpis=None, default=True):
     ws = wb[T.KPI_SHEET]
     rows, cols = rows_by_key(ws, T.KPI_HEADERS)
     for key, r in rows.items():
-        values = dict(DEFAULT_KPI) if default else {}
+        # The default actual is the row's baseline: a value the plan makes plausible (25 sheets of PPC
+        # paper against 6,290,000 would be an implausible_value).
+        values = {"実績値": ws[f"{cols['基準値']}{r}"].value} if default else {}
         values.update((kpis or {}).get(key, {}))
         for name, value in values.items():
             ws[f"{cols[name]}{r}"] = value
@@ -87,7 +90,6 @@ def fill(wb, entries=None, kpis=None, default=True):
 
 DEFAULT_ENTRY = {"取組状況": "計画どおり検討を進めた。", "自己評価": "B", "進捗": "予定どおり", "効果額（千円）": 100,
                  "今後の課題・方向性": "引き続き進める。"}
-DEFAULT_KPI = {"実績値": 25}
 
 
 def address(wb, sheet, key, header):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from addin.fiscal import format_fiscal_year
-from addin.plan.model import RATIO, Item, Kpi, Plan
+from addin.plan.model import Item, Kpi, Plan
 from addin.validation.submission import Submission
 from addin.vocab import GRADE_RANK, GRADES
 
@@ -235,16 +235,8 @@ def worst_grade(grades: Iterable[str | None]) -> str | None:
 
 
 def achievement(kpi: Kpi, actual: float | None) -> float | None:
-    """達成率 as a fraction: 改善 = (実績−基準)/(目標−基準); 比率 = 実績/目標 (目標/実績 when lower is better)."""
-    if actual is None or kpi.baseline is None or kpi.target is None:
-        return None
-    if kpi.method == RATIO:
-        numerator, denominator = (kpi.target, actual) if kpi.lower_is_better else (actual, kpi.target)
-    else:
-        numerator, denominator = actual - kpi.baseline, kpi.target - kpi.baseline
-    if denominator == 0:
-        return None
-    return round(numerator / denominator, 6)
+    """達成率 as a fraction (:meth:`Kpi.achievement`): 改善 = (実績−基準)/(目標−基準); 比率 = 実績/目標."""
+    return kpi.achievement(actual)
 
 
 def direction(kpi: Kpi, previous: float | None, current: float | None) -> str | None:

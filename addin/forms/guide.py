@@ -125,6 +125,7 @@ def build_meta_sheet(ws: Worksheet, plan: Plan, department: str, year: int, crea
         T.META_YEAR: format_fiscal_year(year),
         T.META_VERSION: T.TEMPLATE_VERSION,
         T.META_CREATED: created.strftime("%Y-%m-%d %H:%M:%S"),
+        T.META_MUNICIPALITY: plan.settings.municipality,
     }
     for row, key in enumerate(T.META_KEYS, start=1):
         ws.cell(row=row, column=1, value=key)

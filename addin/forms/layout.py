@@ -18,7 +18,9 @@ KPI_HEADERS = ("項目ID", "指標名", "単位", "基準値", "目標値", "実
 INPUT_COLUMNS = ("取組状況", "自己評価", "進捗", "効果額（千円）", "今後の課題・方向性")
 KPI_INPUT_COLUMNS = ("実績値", "備考")
 REQUIRED_INPUT_COLUMNS = ("取組状況", "自己評価", "進捗")
-REQUIRED_KPI_COLUMNS: tuple[str, ...] = ()
+# 実績値 is counted and highlighted on the form like a required cell; validation warns (kpi_not_reported)
+# instead of rejecting, as a department may not know it yet and says why in 備考.
+REQUIRED_KPI_COLUMNS: tuple[str, ...] = ("実績値",)
 
 HEADER_ROW = 4  # 1-based; rows above hold the title and the count of what is left
 STATUS_MAX_LENGTH = 2000
@@ -31,7 +33,9 @@ META_DEPARTMENT = "担当課"
 META_YEAR = "年度"
 META_VERSION = "様式版"
 META_CREATED = "作成日時"
-META_KEYS = (META_PLAN_NAME, META_FINGERPRINT, META_DEPARTMENT, META_YEAR, META_VERSION, META_CREATED)
+META_MUNICIPALITY = "団体名"  # added later: forms without it are still read (wrong_plan then compares 計画名 only)
+META_KEYS = (META_PLAN_NAME, META_FINGERPRINT, META_DEPARTMENT, META_YEAR, META_VERSION, META_CREATED,
+             META_MUNICIPALITY)
 
 
 def workbook_name(year_label: str, department: str) -> str:

@@ -116,6 +116,22 @@ class Kpi:
         """(項目ID, 指標名): what identifies a KPI across files and years."""
         return (self.item_id, self.name)
 
+    def achievement(self, actual: float | None) -> float | None:
+        """達成率 as a fraction: 改善 = (実績−基準)/(目標−基準); 比率 = 実績/目標 (目標/実績 when lower is better).
+
+        Here, below validation and consolidation, because both use it: a value far outside the
+        plan's range is a warning (implausible_value) before it is a number in KPI一覧.
+        """
+        if actual is None or self.baseline is None or self.target is None:
+            return None
+        if self.method == RATIO:
+            numerator, denominator = (self.target, actual) if self.lower_is_better else (actual, self.target)
+        else:
+            numerator, denominator = actual - self.baseline, self.target - self.baseline
+        if denominator == 0:
+            return None
+        return round(numerator / denominator, 6)
+
 
 @dataclass(frozen=True)
 class Bar:

@@ -11,12 +11,8 @@ from addin.validation.issues import ERROR, Issue
 from addin.validation.records import RawRow, WorkbookRecords
 from addin.validation.rules import Context, department_from_name, run_rules
 from addin.validation.submission import EntryRow, KpiRow, Submission
-from addin.vocab import PERCENT_UNITS
-from addin.xlsx.tables import header_key
 
 __all__ = ["evaluate", "department_of"]
-
-_PERCENT_UNITS = {header_key(u) for u in PERCENT_UNITS}
 
 
 def department_of(records: WorkbookRecords) -> str | None:
@@ -43,9 +39,10 @@ def extra_row(raw: RawRow, path: str) -> Issue | None:
                       variant="kpi" if raw.sheet == T.KPI_SHEET else None, row=raw.row, typed=shown(first.value, 30))
 
 
-def _is_percent_kpi(plan, key: tuple, default: bool) -> bool:
+def _kpi_unit(plan, key: tuple, own: str | None) -> str | None:
+    """The KPI's 単位 in the plan; without a plan (or for a KPI it lacks), the workbook's own 単位 cell."""
     kpi = plan.kpis_by_key.get(key) if plan is not None else None
-    return kpi.is_percent if kpi is not None else default
+    return kpi.unit if kpi is not None else own
 
 
 def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tuple[Submission | None, list[Issue]]:
@@ -88,10 +85,9 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
                 continue
             item_id = _text(raw.cells["項目ID"].value)
             name = _text(raw.cells["指標名"].value)
-            # The plan's unit decides; without a plan (or for a KPI it lacks), the workbook's own 単位 cell.
-            own_percent = header_key(raw.cells["単位"].value) in _PERCENT_UNITS
-            percent = _is_percent_kpi(plan, (_fold(item_id) if item_id else None, name), own_percent)
-            record, cells, row_issues = check_row(raw, KPI_SCHEMA, records.path, percent_unit=percent)
+            # The plan's unit decides (the actual is read in it); without a plan, the workbook's own 単位 cell.
+            unit = _kpi_unit(plan, (_fold(item_id) if item_id else None, name), _text(raw.cells["単位"].value))
+            record, cells, row_issues = check_row(raw, KPI_SCHEMA, records.path, unit=unit or "")
             issues.extend(row_issues)
             failed = {i.column for i in row_issues if i.severity == ERROR}
             kpi = KpiRow(

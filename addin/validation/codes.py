@@ -34,6 +34,7 @@ WARNING = "warning"
 
 _REDO = "事務局が配布した様式に入力し直して、提出し直してください。"
 _MOVE_AND_DELETE = "入力した内容を該当する改革項目の行に移してから、この行を削除してください。"
+NOTHING = "なし"  # an empty list in a message (plan_changed: nothing added, nothing removed)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "今の計画「{plan}」で作った様式ではありません。" + _REDO, {
              "other_plan": "別の計画「{value}」の様式です。今の計画「{plan}」で作った様式（事務局が配布します）に入力し直して、"
                            "提出し直してください。",
+             "other_city": "別の団体「{value}」の計画の様式です。{city}の計画「{plan}」で作った様式（事務局が配布します）に"
+                           "入力し直して、提出し直してください。",
              "old_plan": "計画が変更される前に作られた古い様式です。今の計画「{plan}」で作った様式（事務局が配布します）に"
                          "入力し直して、提出し直してください。",
              "unknown_department": "担当課「{value}」は計画の実施担当にありません。担当課の名前を変えていないか確認し、"
@@ -145,6 +148,35 @@ CODES: dict[str, Code] = {c.code: c for c in (
              "yen": "「{value}」を {read_as}千円 として読み取りました（この欄は千円単位です）。"
                     "千円単位の金額のつもりなら「円」を消して入力し直してください。",
          }),
+    # KPI実績 (SPEC "Validation"): the unit of an actual, values that look wrong, actuals not reported.
+    Code("unit_mismatch", ERROR, "単位違い",
+         "「{value}」の単位がこの欄に合いません。単位を付けずに数値で入力してください。", {
+             "percent": "「{value}」の単位は、この指標の単位「{unit}」に合いません。%の数値で入力してください"
+                        "（例: 26 または 26%）。",
+             "money": "「{value}」の単位は、この指標の単位「{unit}」に合いません。{unit}単位の数値（例: 182,000）か、"
+                      "円を付けた金額（例: 182,000千円、1億8,200万円）で入力してください。",
+             "count": "「{value}」の単位は、この指標の単位「{unit}」に合いません。{unit}の数を数値で入力してください"
+                      "（例: 1,234）。",
+         }),
+    Code("implausible_value", WARNING, "疑わしい値",
+         "「{value}」は達成率が{rate}%になり、値として疑わしいです。単位（{unit}）と桁を確認し、"
+         "誤りなら直してください。正しい場合は備考に理由を書いてください。", {
+             "fraction": "「{value}」は{unit}の指標としては小さすぎます（基準値は{baseline}{unit}）。"
+                         "割合（0.532）ではなく%の数値（53.2 または 53.2%）で入力していないか確認し、"
+                         "誤りなら直してください。",
+         }),
+    Code("kpi_not_reported", WARNING, "KPI未報告",
+         "指標「{name}」の実績値が入力されていません。実績値を入力してください。"
+         "まだ分からない場合は、備考に理由（例: 集計中、公表は○月）を書いてください。"),
+    # One per file of an earlier version of the same plan: the secretariat's business, never in a send-back list.
+    Code("plan_changed", WARNING, "計画変更後の様式",
+         "この様式は、計画「{plan}」が変更される前に作られたものです。各行を項目IDで照合し、計画で決まっている内容は"
+         "今の計画のものを使って集約します（この課に入力し直してもらう必要はありません）。"
+         "変わった内容: {changed}。追加された項目（この課は未報告）: {added}。"
+         "計画からなくなった項目（集約しません）: {removed}。", {
+             "unaffected": "この様式は、計画「{plan}」が変更される前に作られたものですが、この課の様式に関わる変更は"
+                           "ありません。各行を項目IDで照合し、そのまま集約します（入力し直してもらう必要はありません）。",
+         }),
 )}
 
 
@@ -160,6 +192,9 @@ def shown(value: object, limit: int = 60) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, (list, tuple)):
+        # A list in a message (the items of plan_changed): each element shown, none said as なし.
+        return "、".join(shown(v, limit) for v in value) or NOTHING
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):

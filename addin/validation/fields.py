@@ -21,14 +21,15 @@ from jsonschema import Draft202012Validator
 from addin.normalize import (
     NotAChoice,
     NotANumber,
+    WrongUnit,
     clean_text,
     fold_width,
     normalize_id,
     parse_amount_thousand_yen,
     parse_choice,
     parse_grade,
-    parse_number,
-    parse_percent,
+    parse_in_unit,
+    unit_kind,
 )
 from addin.validation.codes import CODES, make_issue
 from addin.validation.issues import Issue
@@ -77,8 +78,8 @@ def _id(value: object) -> str | None:
     return normalize_id(_text(value))
 
 
-def _choice(parser: Callable[[object], str | None]) -> Callable[[RawCell, bool], object]:
-    def parse(cell: RawCell, percent_unit: bool) -> object:
+def _choice(parser: Callable[[object], str | None]) -> Callable[[RawCell, str | None], object]:
+    def parse(cell: RawCell, unit: str | None) -> object:
         try:
             return parser(cell.value)
         except NotAChoice:
@@ -86,8 +87,8 @@ def _choice(parser: Callable[[object], str | None]) -> Callable[[RawCell, bool],
     return parse
 
 
-def _number(parse: Callable[[object], object]) -> Callable[[RawCell, bool], object]:
-    def run(cell: RawCell, percent_unit: bool) -> object:
+def _number(parse: Callable[[object], object]) -> Callable[[RawCell, str | None], object]:
+    def run(cell: RawCell, unit: str | None) -> object:
         if isinstance(cell.value, (_dt.date, _dt.time, _dt.datetime, bool)):
             raise NotANumber(cell.value)
         try:
@@ -97,16 +98,15 @@ def _number(parse: Callable[[object], object]) -> Callable[[RawCell, bool], obje
     return run
 
 
-def _kpi_actual(cell: RawCell, percent_unit: bool) -> object:
-    if percent_unit:
-        return _number(lambda v: parse_percent(v, "0%" if cell.percent else None))(cell, percent_unit)
-    return _number(parse_number)(cell, percent_unit)
+def _kpi_actual(cell: RawCell, unit: str | None) -> object:
+    # In the KPI's own unit: 182,000千円 is 182,000 for a KPI in 千円, never 182,000,000 (SPEC "KPI実績").
+    return _number(lambda v: parse_in_unit(v, unit, "0%" if cell.percent else None))(cell, unit)
 
 
-PARSERS: dict[str, Callable[[RawCell, bool], object]] = {
-    "raw": lambda cell, _p: cell.value,
-    "text": lambda cell, _p: _text(cell.value),
-    "id": lambda cell, _p: _id(cell.value),
+PARSERS: dict[str, Callable[[RawCell, str | None], object]] = {
+    "raw": lambda cell, _unit: cell.value,
+    "text": lambda cell, _unit: _text(cell.value),
+    "id": lambda cell, _unit: _id(cell.value),
     "grade": _choice(parse_grade),
     "progress": _choice(parse_choice),
     "amount": _number(parse_amount_thousand_yen),
@@ -133,8 +133,13 @@ def _reinterpretation(spec: dict, cell: RawCell, value: object) -> tuple[str, ob
     return None
 
 
-def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False) -> tuple[dict, dict[str, str], list[Issue]]:
-    """Normalize one row and check it: ``(record, cells, issues)``; ``cells`` maps a property to its A1 address."""
+def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False,
+              unit: str | None = None) -> tuple[dict, dict[str, str], list[Issue]]:
+    """Normalize one row and check it: ``(record, cells, issues)``; ``cells`` maps a property to its A1 address.
+
+    ``unit`` is the KPI's 単位 (its actual is read in it); ``percent_unit`` alone means a KPI in %.
+    """
+    unit = unit if unit is not None else ("%" if percent_unit else None)
     props = schema(name)["properties"]
     record: dict[str, object] = {}
     cells: dict[str, str] = {}
@@ -149,10 +154,15 @@ def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False) -> 
             unknown.add(prop)
             continue
         try:
-            value = PARSERS[spec.get("x-parse", "raw")](cell, percent_unit)
+            value = PARSERS[spec.get("x-parse", "raw")](cell, unit)
         except NotANumber:
             unknown.add(prop)
             issues.append(_issue("not_a_number", raw, file, prop, spec, cell, None))
+            continue
+        except WrongUnit:
+            unknown.add(prop)
+            issues.append(make_issue("unit_mismatch", file, raw.sheet, cell.cell, None, spec["title"], cell.value,
+                                     variant=unit_kind(unit), unit=unit))
             continue
         if value is not None:
             record[prop] = value

@@ -19,9 +19,11 @@ from typing import Callable, Iterable, Iterator
 
 from addin.fiscal import FiscalYearError, format_fiscal_year_long, parse_fiscal_year
 from addin.forms import layout as T
-from addin.normalize import NotANumber, normalize_name, parse_number, parse_percent
+from addin.normalize import normalize_name
 from addin.validation.codes import CODES, make_issue
 from addin.validation.issues import Issue
+from addin.validation.kpi_checks import check_implausible, check_kpi_not_reported
+from addin.validation.plan_changes import check_plan_changed, same_number
 from addin.validation.records import RawRow, WorkbookRecords
 from addin.validation.submission import EntryRow, FileResult, KpiRow
 from addin.xlsx.tables import header_key
@@ -64,6 +66,26 @@ class Context:
 
     def knows_department(self) -> bool:
         return self.plan is not None and self.plan.has_department(self.department)
+
+    def other_plan(self) -> tuple[str, object, str] | None:
+        """``(variant, value, cell)`` when the form was made from another plan (another 計画名 or 団体名)."""
+        for key, variant in ((T.META_PLAN_NAME, "other_plan"), (T.META_MUNICIPALITY, "other_city")):
+            found = self.records.meta_value(key)
+            expected = self.plan.settings.plan_name if key == T.META_PLAN_NAME else self.plan.settings.municipality
+            if found is not None and expected and header_key(found) != header_key(expected):
+                return variant, found, self.records.meta[key].cell
+        return None
+
+    def from_earlier_plan(self) -> bool:
+        """Made from an earlier version of this plan: the same 計画名 and 団体名, another fingerprint.
+
+        Such a form is matched row by row by 項目ID against the current plan (plan_changed), so a
+        cell the plan changed is never blamed on the department and nothing is asked again.
+        """
+        if self.plan is None or not self.records.has_meta or self.other_plan() is not None:
+            return False
+        found = self.records.meta_value(T.META_FINGERPRINT)
+        return found is not None and str(found).strip() != self.plan.fingerprint
 
 
 @dataclass(frozen=True)
@@ -129,18 +151,12 @@ def _leads_kpis(ctx: Context) -> bool:
 
 
 def check_plan(rule: Rule, ctx: Context) -> Iterator[Issue]:
-    plan = ctx.plan
-    name_cell = ctx.records.meta.get(T.META_PLAN_NAME)
-    found_name = ctx.records.meta_value(T.META_PLAN_NAME)
-    if found_name is not None and header_key(found_name) != header_key(plan.settings.plan_name):
-        yield rule.issue(ctx, T.META_SHEET, name_cell.cell, column=T.META_PLAN_NAME, value=found_name,
-                         variant="other_plan", plan=plan.settings.plan_name)
-        return
-    cell = ctx.records.meta.get(T.META_FINGERPRINT)
-    found = ctx.records.meta_value(T.META_FINGERPRINT)
-    if found is not None and str(found).strip() != plan.fingerprint:
-        yield rule.issue(ctx, T.META_SHEET, cell.cell, column=T.META_FINGERPRINT, value=found,
-                         variant="old_plan", plan=plan.settings.plan_name)
+    other = ctx.other_plan()
+    if other is not None:
+        variant, found, cell = other
+        column = T.META_PLAN_NAME if variant == "other_plan" else T.META_MUNICIPALITY
+        yield rule.issue(ctx, T.META_SHEET, cell, column=column, value=found, variant=variant,
+                         plan=ctx.plan.settings.plan_name, city=ctx.plan.settings.municipality)
 
 
 def check_department(rule: Rule, ctx: Context) -> Iterator[Issue]:
@@ -173,8 +189,8 @@ def check_year(rule: Rule, ctx: Context) -> Iterator[Issue]:
 
 
 def check_unknown_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
-    if not ctx.knows_department():
-        return
+    if not ctx.knows_department() or ctx.from_earlier_plan():
+        return  # rows of items no longer in the plan are ignored (listed in plan_changed)
     assigned = {i.item_id for i in ctx.plan.items_for(ctx.department)}
     for entry, _raw in ctx.entries:
         if entry.item_id and entry.item_id not in assigned:
@@ -189,8 +205,8 @@ def check_unknown_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
 
 
 def check_missing_items(rule: Rule, ctx: Context) -> Iterator[Issue]:
-    if not ctx.knows_department():
-        return
+    if not ctx.knows_department() or ctx.from_earlier_plan():
+        return  # items added since the form was made are listed in plan_changed as not reported
     present = {e.item_id for e, _ in ctx.entries}
     for item in ctx.plan.items_for(ctx.department):
         if item.item_id not in present:
@@ -225,20 +241,9 @@ def check_duplicates(rule: Rule, ctx: Context) -> Iterator[Issue]:
             seen_kpis[(kpi.item_id, kpi.name)] = cell
 
 
-def _same_number(raw_cell, expected: float | None, percent_unit: bool) -> bool:
-    value = raw_cell.value
-    if value is None:
-        return expected is None
-    if expected is None:
-        return False
-    try:
-        found = parse_percent(value, "0%" if raw_cell.percent else None) if percent_unit else parse_number(value)
-    except (NotANumber, ArithmeticError):
-        return False
-    return found is not None and abs(float(found) - float(expected)) < 1e-9 * max(1.0, abs(float(expected)))
-
-
 def check_fixed_cells(rule: Rule, ctx: Context) -> Iterator[Issue]:
+    if ctx.from_earlier_plan():
+        return  # the plan changed these cells, not the department: listed in plan_changed
     plan = ctx.plan
     # Only the first row of an item assigned to this department: other rows are errors already.
     assigned = {i.item_id for i in plan.items_for(ctx.department)} if ctx.knows_department() else set(plan.items_by_id)
@@ -264,7 +269,7 @@ def check_fixed_cells(rule: Rule, ctx: Context) -> Iterator[Issue]:
             yield rule.issue(ctx, T.KPI_SHEET, unit.cell, kpi.item_id, "単位", unit.value, expected=kpi.unit)
         for column, expected in (("基準値", kpi.baseline), ("目標値", kpi.target)):
             cell = raw.cells.get(column)
-            if cell is not None and not cell.formula_without_value and not _same_number(cell, expected, kpi.is_percent):
+            if cell is not None and not cell.formula_without_value and not same_number(cell, expected, kpi.is_percent):
                 yield rule.issue(ctx, T.KPI_SHEET, cell.cell, kpi.item_id, column, cell.value, expected=expected)
 
 
@@ -306,6 +311,7 @@ def check_inconsistent(rule: Rule, ctx: Context) -> Iterator[Issue]:
 RULES: list[Rule] = [
     Rule("template", "wrong_template", check_template),
     Rule("plan", "wrong_plan", check_plan, needs=(PLAN, META)),
+    Rule("plan_changed", "plan_changed", check_plan_changed, needs=(PLAN, META)),
     Rule("department", "wrong_plan", check_department, needs=(PLAN,)),
     Rule("year", "wrong_year", check_year, needs=(YEAR, META)),
     Rule("unknown_item", "unknown_item", check_unknown_items, needs=(PLAN, INPUT)),
@@ -313,6 +319,8 @@ RULES: list[Rule] = [
     Rule("duplicate_item", "duplicate_item", check_duplicates, needs=(INPUT,)),
     Rule("fixed_cells", "altered_cell", check_fixed_cells, needs=(PLAN, INPUT)),
     Rule("inconsistent", "inconsistent", check_inconsistent, needs=(INPUT,)),
+    Rule("kpi_not_reported", "kpi_not_reported", check_kpi_not_reported, needs=(KPI,)),
+    Rule("implausible_value", "implausible_value", check_implausible, needs=(PLAN, KPI)),
 ]
 
 BATCH_RULES: list[Rule] = [

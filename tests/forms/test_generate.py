@@ -211,7 +211,8 @@ def test_empty_required_cells_are_highlighted(plan, generated):
 
 def test_remaining_count_formula_counts_every_required_cell(plan, generated):
     ws = _open(generated[0] / "R8_DX推進課.xlsx")[T.INPUT_SHEET]
-    assert ws[COUNT_CELL].value == "=COUNTBLANK(D5:D8)+COUNTBLANK(E5:E8)+COUNTBLANK(F5:F8)"
+    # A blank KPI 実績値 counts too (DX推進課 reports 3 KPIs, rows 5-7 of KPI実績).
+    assert ws[COUNT_CELL].value == "=COUNTBLANK(D5:D8)+COUNTBLANK(E5:E8)+COUNTBLANK(F5:F8)+COUNTBLANK('KPI実績'!F5:F7)"
     assert "未入力" in ws[COUNT_CELL].number_format
     assert ws.parent.calculation.fullCalcOnLoad
     assert count_formula({T.INPUT_SHEET: ["D5:D6"], T.KPI_SHEET: ["F5:F7"]}) == \

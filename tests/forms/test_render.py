@@ -62,7 +62,8 @@ def test_department_workbook_prints(plan, workbook, profile):
     # Long names wrap inside their cell and interleave with the next column in extracted text; a short one does not.
     assert min((item.name for item in items), key=len) in flat
     assert "取組状況" in flat and "自己評価の基準" in flat
-    required = len(plan.items_for(DEPARTMENT)) * len(T.REQUIRED_INPUT_COLUMNS)
+    required = (len(plan.items_for(DEPARTMENT)) * len(T.REQUIRED_INPUT_COLUMNS)
+                + len(plan.kpis_led_by(DEPARTMENT)) * len(T.REQUIRED_KPI_COLUMNS))  # blank 実績値 count too
     assert f"未入力{required}件" in flat, "the count of what is left is computed when the workbook opens"
 
 

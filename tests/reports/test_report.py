@@ -164,7 +164,10 @@ def test_rejected_and_missing_departments(tmp_path):
                                                         ("DX推進課", "提出済"), ("市民課", "提出済")]
     assert tracker[1]["エラー件数"] == 1 and tracker[1]["備考"] == "差戻し: 選択肢以外（入力!E5）"
     issues = _table(openpyxl.load_workbook(tmp_path / "集約.xlsx")["検証結果"], "重要度", "内容")
-    assert len(issues) == 1 and issues[0]["項目ID"] == "1-(1)-2"
+    errors = [i for i in issues if i["重要度"] == "エラー"]
+    assert len(errors) == 1 and errors[0]["項目ID"] == "1-(1)-2"
+    # DX推進課 left its KPI 実績値 blank without a 備考: a warning, its file is still consolidated.
+    assert [(i["担当課"], i["区分"]) for i in issues if i["重要度"] != "エラー"] == [("DX推進課", "KPI未報告")]
     json.dumps(data, ensure_ascii=False)
 
 

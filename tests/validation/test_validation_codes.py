@@ -69,7 +69,12 @@ CASES = {
                       [("duplicate_item", "KPI実績", "B6", "2-(2)-10"), ("missing_item", "KPI実績", None, "2-(2)-10")]),
     "kpi_unknown": (setcell("KPI実績", "B6", "架空の指標"),
                     [("missing_item", "KPI実績", None, "2-(2)-10"), ("unknown_item", "KPI実績", "B6", "2-(2)-10")]),
-    "wrong_plan_fingerprint": (setcell(T.META_SHEET, "B2", "0123456789abcdef"), [("wrong_plan", "様式情報", "B2", None)]),
+    # Another fingerprint of the same plan is an earlier version of it: a warning, never a rejection.
+    "plan_changed_fingerprint": (setcell(T.META_SHEET, "B2", "0123456789abcdef"),
+                                 [("plan_changed", "様式情報", "B2", None)]),
+    "kpi_not_reported": (kpi(LED, 実績値=None, 備考=None), [("kpi_not_reported", "KPI実績", "F6", "2-(2)-10")]),
+    "kpi_unit_mismatch": (kpi(LED, 実績値="3万円"), [("unit_mismatch", "KPI実績", "F6", "2-(2)-10")]),
+    "implausible_value": (kpi(PPC, 実績値=25), [("implausible_value", "KPI実績", "F5", "2-(2)-10")]),
     "wrong_plan_name": (setcell(T.META_SHEET, "B1", "第1次行財政改革大綱"), [("wrong_plan", "様式情報", "B1", None)]),
     "wrong_plan_department": (setcell(T.META_SHEET, "B3", "架空課"), [("wrong_plan", "様式情報", "B3", None)]),
     "wrong_year": (setcell(T.META_SHEET, "B4", "R7"), [("wrong_year", "様式情報", "B4", None)]),
@@ -91,11 +96,12 @@ def test_each_code_at_its_cell(case, plan, tmp_path):
     result = validate_file(path, plan, YEAR)
     assert flat(result) == sorted(expected)
     assert result.department == ("架空課" if case == "wrong_plan_department" else DEPT)
-    warnings_only = all(code == "altered_cell" for code, *_ in expected)
+    warnings = ("altered_cell", "plan_changed", "kpi_not_reported", "implausible_value")
+    warnings_only = all(code in warnings for code, *_ in expected)
     assert result.status == ("ok" if warnings_only else "invalid")
     for issue in result.issues:
         assert issue.message.startswith(f"R8_{DEPT}.xlsx")
-        assert issue.severity == ("warning" if issue.code == "altered_cell" else "error")
+        assert issue.severity == ("warning" if issue.code in warnings else "error")
 
 
 def test_a_clean_workbook_has_no_issue(plan, tmp_path):
@@ -105,7 +111,7 @@ def test_a_clean_workbook_has_no_issue(plan, tmp_path):
     assert (result.status, result.issues) == ("ok", [])
     sub = result.submission
     assert [e.item_id for e in sub.entries] == [i.item_id for i in plan.items_for(DEPT)]
-    assert [(k.item_id, k.name, k.actual) for k in sub.kpis] == [(*PPC, 25), (*LED, 25)]
+    assert [(k.item_id, k.name, k.actual) for k in sub.kpis] == [(*PPC, 6_290_000), (*LED, 303)]
     assert sub.fingerprint == plan.fingerprint and sub.year == YEAR and len(sub.sha256) == 64
 
 
