@@ -219,6 +219,8 @@ def parse_in_unit(value: object, unit: object, number_format: str | None = None)
         return _to_number(number / MONEY_UNITS[own])
     if not suffix or (kind == COUNT and own and own.startswith(suffix)):
         return _to_number(number)
+    if kind == COUNT and own[:1] in _SECTIONS and own[1:] == suffix:
+        return _to_number(number / _SECTIONS[own[0]])  # 「620万枚」 for a KPI in 万枚 is 620
     raise WrongUnit(value)
 
 

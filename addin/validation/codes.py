@@ -161,9 +161,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("implausible_value", WARNING, "疑わしい値",
          "「{value}」は達成率が{rate}%になり、値として疑わしいです。単位（{unit}）と桁を確認し、"
          "誤りなら直してください。正しい場合は備考に理由を書いてください。", {
-             "fraction": "「{value}」は{unit}の指標としては小さすぎます（基準値は{baseline}{unit}）。"
-                         "割合（0.532）ではなく%の数値（53.2 または 53.2%）で入力していないか確認し、"
-                         "誤りなら直してください。",
+             "fraction": "「{value}」は{unit}の指標としては小さすぎます（基準値は{baseline}{unit}）。割合で入力して"
+                         "いないか確認してください。{percent}{unit}のつもりなら「{percent}」と入力してください。",
          }),
     Code("kpi_not_reported", WARNING, "KPI未報告",
          "指標「{name}」の実績値が入力されていません。実績値を入力してください。"

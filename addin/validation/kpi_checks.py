@@ -39,7 +39,7 @@ def check_implausible(rule, ctx) -> Iterator[Issue]:
         cell = raw.cells["実績値"]
         if kpi.is_percent and kpi.baseline is not None and kpi.baseline >= 1 and 0 < row.actual < 1:
             yield rule.issue(ctx, T.KPI_SHEET, cell.cell, kpi.item_id, "実績値", cell.value, variant="fraction",
-                             unit=kpi.unit, baseline=kpi.baseline)
+                             unit=kpi.unit, baseline=kpi.baseline, percent=round(row.actual * 100, 6))
             continue
         rate = kpi.achievement(row.actual)
         if rate is not None and not IMPLAUSIBLE_BELOW <= rate <= IMPLAUSIBLE_ABOVE:

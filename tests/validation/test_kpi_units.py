@@ -89,6 +89,16 @@ def test_a_unit_that_does_not_fit_the_kpi_is_unit_mismatch(plan, tmp_path, key, 
     assert not [i for i in result.issues if i.code == "not_a_number"]
 
 
+@pytest.mark.parametrize("typed, unit, expected", [
+    ("612万枚", "枚", 6_120_000), ("612万", "枚", 6_120_000), ("620万枚", "万枚", 620), ("620", "万枚", 620),
+    ("72人", "人", 72), ("345基", "基", 345),
+])
+def test_a_count_reads_its_own_unit(typed, unit, expected):
+    from addin.normalize import parse_in_unit
+
+    assert parse_in_unit(typed, unit) == expected
+
+
 def test_counts_keep_their_own_unit(plan, tmp_path):
     ppc = ("2-(2)-10", "PPC用紙(A4)年間使用枚数")
     path = _form(plan, tmp_path, _department(plan, ppc), {ppc: {"実績値": "612万枚"}})

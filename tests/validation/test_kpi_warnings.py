@@ -47,7 +47,7 @@ def test_a_percent_typed_as_a_fraction_is_implausible(plan, tmp_path):
     assert (issue.severity, issue.sheet, issue.item_id, issue.column, issue.value) == (
         "warning", T.KPI_SHEET, CASHLESS[0], "実績値", 0.532)
     assert result.status == "ok"  # a warning: consolidated, and the department is asked to check
-    assert "53.2" in issue.message and "基準値は50%" in issue.message and "確認" in issue.message
+    assert "53.2%のつもりなら「53.2」と入力" in issue.message and "基準値は50%" in issue.message and "確認" in issue.message
     assert issue in department_issues([result])
 
 
