@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -120,7 +121,28 @@ def _results(files: list[Path], plan, year: int, workers: int) -> Iterator[list[
     if plan is not None:
         plan.compute_lookups()
     with worker_pool(workers, _init_worker, (plan, year)) as pool:  # workers end if this process is killed
-        yield from pool.map(_validate_chunk, chunks)
+        futures = [pool.submit(_validate_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # A worker died inside a native reader (an abort, a segfault, the OOM killer): the pool is
+                # gone with every chunk not yet done. Those files are read again, each in a process of its
+                # own, so only the file that kills its reader is lost, as one unreadable entry.
+                yield [_isolated(path, plan, year) for path in chunk]
+
+
+def _isolated(path: Path, plan, year: int) -> FileResult:
+    """Validate one file in a process of its own; a crash of that process is an unreadable entry."""
+    from addin.workers import pool as worker_pool
+
+    try:
+        with worker_pool(1, _init_worker, (plan, year)) as pool:
+            return pool.submit(_validate_chunk, [path]).result()[0]
+    except BrokenProcessPool:
+        log.warning("the reader process died on %s", path)
+        issue = make_issue("unreadable", str(path), variant="crashed")
+        return FileResult(str(path), department_from_name(str(path)), UNREADABLE, [issue])
 
 
 def validate_inputs(plan, inputs: Iterable[str | os.PathLike], year: int,

@@ -7,6 +7,7 @@ SIGKILL and waits (up to a deadline, not a timing claim) for the workers to be g
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import select
 import signal
@@ -88,3 +89,37 @@ def test_workers_die_with_a_killed_parent(plan, plan_path, tmp_path):
         for pid in workers:  # never leave a stray process behind, even when the test fails
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_that_dies_in_a_reader_loses_only_its_file(plan, tmp_path, monkeypatch):
+    """An abort inside a native reader (as calamine's on a 512 GiB allocation) kills the worker process,
+    not the batch: that file is one unreadable entry and every other file is validated."""
+    import multiprocessing
+
+    import addin.validation.validate as V
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the reader is replaced in the parent; only forked workers inherit it")
+    real = V.read_records
+
+    def read_or_abort(path):
+        if "crash" in Path(path).name:
+            faulthandler.disable()  # pytest's dump of the dying worker would only clutter the output
+            os.abort()  # what a Rust panic=abort or a failed allocation does: no exception, no cleanup
+        return real(path)
+
+    monkeypatch.setattr(V, "read_records", read_or_abort)
+    folder = tmp_path / "提出"
+    folder.mkdir()
+    dept = plan.departments[0]
+    data = folder / f"R8_{dept}.xlsx"
+    standin.fill(standin.build_department_workbook(plan, dept, 2026)).save(data)
+    for n in range(70):
+        (folder / f"R8_{dept}_{n:02}.xlsx").write_bytes(data.read_bytes())
+    (folder / "R8_crash.xlsx").write_bytes(data.read_bytes())
+    run = V.validate_inputs(plan, [folder], 2026, workers=2)
+    assert len(run.files) == 72
+    crashed = [f for f in run.files if f.status == "unreadable"]
+    assert [Path(f.path).name for f in crashed] == ["R8_crash.xlsx"]
+    assert crashed[0].issues[0].variant == "crashed" and "異常終了" in crashed[0].issues[0].message
+    assert all(f.status != "unreadable" for f in run.files if f is not crashed[0])
