@@ -133,3 +133,37 @@ def test_a_far_cell_in_the_previous_report_stops_the_run(plan_path, good, tmp_pa
     assert again.returncode == 2
     assert "シート「取組状況一覧」のセル XFD1048576 に値または書式があります" in again.stderr
     assert out.read_bytes() == before  # nothing replaced
+
+
+def test_a_character_reference_in_r_is_read_as_the_parser_reads_it(good, tmp_path):
+    path = hostile.add_far_cell(good, tmp_path / "charref.xlsx", "入力", '<c r="&#88;FD1048576"><v>1</v></c>')
+    assert "セル XFD1048576 " in refusal(path)
+
+
+def test_a_utf16_sheet_is_scanned_too(good, tmp_path):
+    far = hostile.add_far_cell(good, tmp_path / "far8.xlsx", "入力")
+    import zipfile
+
+    from addin.xlsx.scan import sheet_parts
+
+    with zipfile.ZipFile(far) as zf:
+        member = sheet_parts(zf)["入力"]
+    text = hostile.members(far)[member].decode("utf-8")
+    text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"') if 'encoding="UTF-8"' in text else text
+    path = hostile.rewrite(far, tmp_path / "far16.xlsx", {member: b"\xff\xfe" + text.encode("utf-16-le")})
+    assert "セル XFD1048576 " in refusal(path)
+
+
+def test_generated_forms_and_plans_need_no_parse(plan, plan_path, tmp_path):
+    """The cheap path (one search, no XML parse) is the one ordinary workbooks take."""
+    import zipfile
+
+    from addin.forms.generate import generate_workbooks
+    from addin.xlsx import extent
+    from addin.xlsx.scan import sheet_parts
+
+    forms = generate_workbooks(plan, 2026, tmp_path / "様式", workers=1)[:3]
+    for path in [*forms, plan_path]:
+        with zipfile.ZipFile(path) as zf:
+            for sheet, member in sheet_parts(zf).items():
+                assert extent._plainly_near(zf.read(member)), (path.name, sheet)
