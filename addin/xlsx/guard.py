@@ -346,11 +346,16 @@ def _reason_for(exc: BaseException) -> str:
     return PARSE
 
 
-def open_workbook(path, *, limits: Limits | None = None, **kwargs):
-    """check_xlsx and check_extent, then openpyxl.load_workbook with defused XML; failures become UnreadableWorkbook."""
+def open_workbook(path, *, sheets: list[str] | tuple[str, ...] | None = None, limits: Limits | None = None, **kwargs):
+    """check_xlsx and check_extent, then openpyxl.load_workbook with defused XML; failures become UnreadableWorkbook.
+
+    ``sheets`` are the sheets the caller will read, for ``read_only=True`` only (None: every sheet): a full
+    load parses every sheet and fills merged ranges cell by cell; a read-only one pads each row it yields
+    to the sheet's dimension.
+    """
     check_xlsx(path, limits=limits)
     with reading(path):
-        check_extent(path)  # openpyxl loads every sheet (and fills merged ranges cell by cell)
+        check_extent(path, sheets if kwargs.get("read_only") else None)
     with reading(path):
         import openpyxl
 
