@@ -137,9 +137,13 @@ def _link_target(path: str | os.PathLike, base: Path | None) -> str:
     if base is None:
         return Path(path).as_posix()
     try:
-        return Path(os.path.relpath(Path(path).resolve(), base.resolve())).as_posix()
+        target = Path(path).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (listed as unreadable): link to the name as given
+        target = Path(os.path.abspath(path))
+    try:
+        return Path(os.path.relpath(target, base.resolve())).as_posix()
     except ValueError:  # another drive on Windows
-        return Path(path).resolve().as_posix()
+        return target.as_posix()
 
 
 def add_tracker_sheet(book: ReportBook, summary: Consolidation, run: ValidationRun | None,

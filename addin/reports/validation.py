@@ -45,9 +45,13 @@ def _link_target(file: str, base: Path | None) -> str:
     if base is None:
         return Path(file).as_posix()
     try:
-        return Path(os.path.relpath(Path(file).resolve(), base.resolve())).as_posix()
+        target = Path(file).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (listed as unreadable): link to the name as given
+        target = Path(os.path.abspath(file))
+    try:
+        return Path(os.path.relpath(target, base.resolve())).as_posix()
     except ValueError:  # another drive on Windows
-        return Path(file).resolve().as_posix()
+        return target.as_posix()
 
 
 EXCEL_ROWS = 1_048_576  # the last row of a sheet: the rows past it go on to a continuation sheet

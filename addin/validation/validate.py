@@ -59,7 +59,9 @@ def _unreadable(path: Path, reason: str) -> FileResult:
 
 def _refused(entry: Refused) -> FileResult:
     issue = make_issue("unreadable", entry.path, variant=entry.variant, **entry.details)
-    return FileResult(entry.path, department_from_name(entry.path), UNREADABLE, [issue])
+    # Only a file's own name says which department sent it; a folder's or an undecodable one does not.
+    department = department_from_name(entry.path) if entry.variant == "symlink_loop" else None
+    return FileResult(entry.path, department, UNREADABLE, [issue])
 
 
 def validate_file(path: str | os.PathLike, plan, year: int) -> FileResult:

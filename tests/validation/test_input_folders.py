@@ -106,3 +106,20 @@ def test_one_readable_file_beside_unreadable_ones_is_still_exit_1(plan_path, fol
     (folder / "R8_財政課.xlsx").write_bytes(b"")
     result = CliRunner().invoke(cli, ["validate", str(plan_path), str(folder), "--year", "R8"])
     assert result.exit_code == 1, result.output
+
+
+def test_every_output_copes_with_loops_and_undecodable_names(plan_path, folder, tmp_path):
+    os.symlink("b.xlsx", folder / "a.xlsx")
+    os.symlink("a.xlsx", folder / "b.xlsx")
+    with open(os.path.join(os.fsencode(folder), b"R8_\xff.xlsx"), "wb") as fp:
+        fp.write(b"")
+    out = tmp_path / "出力"
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["validate", str(plan_path), str(folder), "--year", "R8", "--report",
+                                  str(out / "検証結果.xlsx"), "--return-dir", str(out / "差戻し")])
+    assert checked.exit_code == 1, checked.output
+    assert all("\\" not in p.name for p in (out / "差戻し").iterdir())  # no department read from a bad name
+    merged = runner.invoke(cli, ["consolidate", str(plan_path), str(folder), "--year", "R8", "--out",
+                                 str(out / "集約.xlsx")])
+    assert merged.exit_code == 1, merged.output  # 提出状況 links every file, the loops included
+    assert (out / "集約.xlsx").exists()
