@@ -129,22 +129,30 @@ def _results(files: list[Path], plan, year: int, workers: int) -> Iterator[list[
                 yield future.result()
             except BrokenProcessPool:
                 # A worker died inside a native reader (an abort, a segfault, the OOM killer): the pool is
-                # gone with every chunk not yet done. Those files are read again, each in a process of its
-                # own, so only the file that kills its reader is lost, as one unreadable entry.
-                yield [_isolated(path, plan, year) for path in chunk]
+                # gone with every chunk not yet done. Those chunks are read again one file at a time, so
+                # only the file that kills its reader is lost, as one unreadable entry.
+                yield _recover(chunk, plan, year)
 
 
-def _isolated(path: Path, plan, year: int) -> FileResult:
-    """Validate one file in a process of its own; a crash of that process is an unreadable entry."""
+def _recover(paths: list[Path], plan, year: int) -> list[FileResult]:
+    """Validate ``paths`` one task each on a single worker: when it dies, the file it was on (the first
+    not done) is unreadable, and a new worker takes the rest (one process start per crash)."""
     from addin.workers import pool as worker_pool
 
-    try:
+    results: list[FileResult] = []
+    while len(results) < len(paths):
+        rest = paths[len(results):]
         with worker_pool(1, _init_worker, (plan, year)) as pool:
-            return pool.submit(_validate_chunk, [path]).result()[0]
-    except BrokenProcessPool:
-        log.warning("the reader process died on %s", path)
-        issue = make_issue("unreadable", str(path), variant="crashed")
-        return FileResult(str(path), department_from_name(str(path)), UNREADABLE, [issue])
+            futures = [pool.submit(_validate_chunk, [path]) for path in rest]
+            for path, future in zip(rest, futures):
+                try:
+                    results.extend(future.result())
+                except BrokenProcessPool:
+                    log.warning("the reader process died on %s", path)
+                    issue = make_issue("unreadable", str(path), variant="crashed")
+                    results.append(FileResult(str(path), department_from_name(str(path)), UNREADABLE, [issue]))
+                    break
+    return results
 
 
 def validate_inputs(plan, inputs: Iterable[str | os.PathLike], year: int,
