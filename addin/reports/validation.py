@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl.styles import Font
 
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
+from addin.names import distinct_parts, file_part, inside
 from addin.reports.common import header_cells, row_height
 from addin.reports.letters import contacts_of, japanese_date
 from addin.validation.codes import label, shown
@@ -25,7 +26,7 @@ from addin.xlsx.styles import BODY_FONT, BOLD_FONT, FONT_NAME, THIN_BORDER, TITL
 from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 
 __all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "RETURN_HEADERS",
-           "return_list_name", "department_issues", "SECRETARIAT_ONLY"]
+           "return_list_name", "return_list_names", "return_list_prefix", "department_issues", "SECRETARIAT_ONLY"]
 
 ISSUE_HEADERS = ("重要度", "区分", "ファイル", "担当課", "シート", "セル", "項目ID", "列", "値", "内容")
 LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
@@ -105,9 +106,19 @@ def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -
                       title=f"検証結果（{year}）")
 
 
-def return_list_name(year: int, department: str) -> str:
-    """``差戻し_R8_財政課.xlsx``."""
-    return f"{RETURN_LIST_PREFIX}{format_fiscal_year(year)}_{department}.xlsx"
+def return_list_prefix(year: int) -> str:
+    """``差戻し_R8_``: what every send-back list of the year is named from."""
+    return f"{RETURN_LIST_PREFIX}{format_fiscal_year(year)}_"
+
+
+def return_list_name(year: int, department: str, tagged: bool = False) -> str:
+    """``差戻し_R8_財政課.xlsx``; the department as a safe file-name part (addin.names)."""
+    return f"{return_list_prefix(year)}{file_part(department, tagged=tagged)}.xlsx"
+
+
+def return_list_names(year: int, departments) -> dict[str, str]:
+    """{department: send-back list name} for a batch; no two share a file, even on a case-blind disk."""
+    return {d: f"{return_list_prefix(year)}{part}.xlsx" for d, part in distinct_parts(departments).items()}
 
 
 # Warnings that are the secretariat's business, never a department's (SPEC: plan_changed).
@@ -136,6 +147,7 @@ def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
     for result in run.files:
         if result.department:
             by_department.setdefault(result.department, []).append(result)
+    names = return_list_names(run.year, by_department)
     written: list[Path] = []
     for department, results in by_department.items():
         issues = department_issues(results)
@@ -143,7 +155,7 @@ def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
             continue
         letter = _Letter(run.year, department, [r for r in results if not r.superseded] or results, issues,
                          plan, today)
-        written.append(write_book(out_dir / return_list_name(run.year, department), letter.write, title=letter.title))
+        written.append(write_book(inside(out_dir, names[department]), letter.write, title=letter.title))
     return written
 
 
