@@ -72,6 +72,15 @@ def _log_beside(folder: Path) -> None:
     setup_log(folder)
 
 
+def _check_outputs(plan: str | None, inputs, outputs) -> None:
+    """Refuse, before anything is written, an output that is an input or another output."""
+    from addin.outputs import PLAN, SUBMISSION, check_outputs
+    from addin.validation.validate import collect_inputs
+
+    files = collect_inputs(inputs)[0] + [Path(p) for p in inputs if Path(p).is_file()]
+    check_outputs([(PLAN, plan), *((SUBMISSION, p) for p in files)], outputs)
+
+
 def _load_plan(path: str):
     from addin.plan.reader import read_plan
 
@@ -139,6 +148,7 @@ def gantt(plan: str, out: str, year: str | None) -> None:
     """
     from addin.reports.gantt import write_gantt
 
+    _check_outputs(plan, (), [("--out", out)])
     loaded = _load_plan(plan)
     chosen = _resolve_year(loaded, year) if (year or loaded.settings.report_year) else None
     click.echo(str(write_gantt(loaded, Path(out), chosen)))
@@ -196,6 +206,7 @@ def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, 
     from addin.jobs.consolidate import consolidate as run_consolidation
     from addin.jsonio import write_json
 
+    _check_outputs(plan, inputs, [("--out", out), ("--json", json_path), ("--db", db)])
     _log_beside(Path(out).parent)
     loaded = _load_plan(plan)
     result = run_consolidation(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year), Path(out),
@@ -218,6 +229,9 @@ def export_finance(report: str, out: str, csv_dir: str | None) -> None:
     """
     from addin.reports.finance import export_finance as run_export
 
+    from addin.outputs import check_outputs
+
+    check_outputs([("集約結果", report)], [("--out", out)])
     for path in run_export(Path(report), Path(out), Path(csv_dir) if csv_dir else None):
         click.echo(str(path))
 

@@ -26,7 +26,7 @@ from addin.xlsx.styles import BODY_FONT, BOLD_FONT, FONT_NAME, THIN_BORDER, TITL
 from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 
 __all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "RETURN_HEADERS",
-           "return_list_name", "return_list_names", "return_list_prefix", "department_issues", "SECRETARIAT_ONLY"]
+           "return_list_name", "return_list_names", "return_list_paths", "return_list_prefix", "department_issues", "SECRETARIAT_ONLY"]
 
 ISSUE_HEADERS = ("重要度", "区分", "ファイル", "担当課", "シート", "セル", "項目ID", "列", "値", "内容")
 LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
@@ -137,25 +137,34 @@ def department_issues(results: list) -> list[Issue]:
     return issues
 
 
-def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
-                       today: _dt.date | None = None) -> list[Path]:
-    """One send-back workbook per department with something to fix or check: errors (the file is sent back)
-    or warnings only (the file is accepted; the department is asked to check)."""
-    out_dir = Path(out_dir)
-    today = today or _dt.date.today()
+def _by_department(run: ValidationRun) -> dict[str, list]:
     by_department: dict[str, list] = {}
     for result in run.files:
         if result.department:
             by_department.setdefault(result.department, []).append(result)
+    return by_department
+
+
+def return_list_paths(run: ValidationRun, out_dir: str | os.PathLike) -> dict[str, Path]:
+    """{department: its send-back list in ``out_dir``} for every department with something to fix or check."""
+    by_department = _by_department(run)
     names = return_list_names(run.year, by_department)
+    return {d: inside(out_dir, names[d]) for d, results in by_department.items() if department_issues(results)}
+
+
+def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
+                       today: _dt.date | None = None) -> list[Path]:
+    """One send-back workbook per department with something to fix or check: errors (the file is sent back)
+    or warnings only (the file is accepted; the department is asked to check)."""
+    today = today or _dt.date.today()
+    by_department = _by_department(run)
     written: list[Path] = []
-    for department, results in by_department.items():
+    for department, path in return_list_paths(run, out_dir).items():
+        results = by_department[department]
         issues = department_issues(results)
-        if not issues:
-            continue
         letter = _Letter(run.year, department, [r for r in results if not r.superseded] or results, issues,
                          plan, today)
-        written.append(write_book(inside(out_dir, names[department]), letter.write, title=letter.title))
+        written.append(write_book(path, letter.write, title=letter.title))
     return written
 
 
