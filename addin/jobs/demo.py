@@ -18,6 +18,7 @@ from pathlib import Path
 
 import tomllib
 
+from addin.atomic import atomic_write
 from addin.fiscal import format_fiscal_year, parse_fiscal_year
 from addin.plan.model import Plan
 
@@ -121,8 +122,7 @@ def run_demo(out_dir: str | Path) -> list[Path]:
         entries, kpis = answers[department]
         fill_department_workbook(wb, entries, kpis)
         target = returned / path.name
-        wb.save(target)
-        written.append(target)
+        written.append(atomic_write(target, wb.save))  # a full disk leaves no half workbook
 
     written += validate_and_report(plan, [returned], year, report=out / f"検証結果_{label}.xlsx",
                                    return_dir=out / f"差戻し_{label}").written

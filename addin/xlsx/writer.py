@@ -18,10 +18,12 @@ like a URL stays a string (no formula injection, no surprise links).
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import date, datetime
 from typing import Any, Callable, Sequence
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 
 __all__ = ["ReportBook", "ReportSheet", "write_book", "format_properties", "MAX_LINKS"]
@@ -80,10 +82,11 @@ def format_properties(font: Font | None = None, fill: PatternFill | None = None,
 class ReportBook:
     """One output workbook; sheets appear in the order they are added."""
 
-    def __init__(self, path: str | os.PathLike, *, title: str | None = None, author: str | None = None):
+    def __init__(self, path: str | os.PathLike, *, title: str | None = None, author: str | None = None,
+                 scratch: str | None = None):
         self.path = os.fspath(path)
         self.book = xlsxwriter.Workbook(self.path, {
-            "constant_memory": True,
+            "constant_memory": True, **({"tmpdir": scratch} if scratch else {}),
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": "yyyy/mm/dd",
         })
@@ -118,7 +121,19 @@ class ReportBook:
         return ReportSheet(self, self.book.add_worksheet(name))
 
     def close(self) -> None:
-        self.book.close()
+        """Save; a failed save (a full disk, a locked file) raises the OSError XlsxWriter wrapped."""
+        try:
+            self.book.close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from exc
+
+    def discard(self) -> None:
+        """Close the scratch files of a book that will not be saved (so its folder can be removed)."""
+        for sheet in self.book.worksheets():
+            handle = getattr(sheet, "row_data_fh", None)
+            if handle is not None and not handle.closed:
+                handle.close()
 
 
 def write_book(path: str | os.PathLike, fill: Callable[["ReportBook"], object], *, title: str | None = None,
@@ -127,9 +142,15 @@ def write_book(path: str | os.PathLike, fill: Callable[["ReportBook"], object], 
     from addin.atomic import atomic_write
 
     def write(tmp) -> None:
-        book = ReportBook(tmp, title=title, author=author)
-        fill(book)
-        book.close()
+        # XlsxWriter keeps each sheet's rows in scratch files until it saves: in a folder of their own,
+        # removed whatever happens, so a full disk or a failure leaves none of them behind.
+        with tempfile.TemporaryDirectory(prefix="reform-", ignore_cleanup_errors=True) as scratch:
+            book = ReportBook(tmp, title=title, author=author, scratch=scratch)
+            try:
+                fill(book)
+                book.close()
+            finally:
+                book.discard()
 
     return atomic_write(path, write)
 
