@@ -17,6 +17,7 @@ like a URL stays a string (no formula injection, no surprise links).
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from datetime import date, datetime
@@ -175,6 +176,9 @@ class ReportSheet:
             ws.write_string(r, c, value, style)
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value, style)
+        elif isinstance(value, float) and not math.isfinite(value):
+            # NaN or infinity (only a crafted file holds one): Excel has no such number; a blank, never a crash.
+            ws.write_blank(r, c, None, style)
         elif isinstance(value, (int, float)):
             ws.write_number(r, c, value, style)
         elif isinstance(value, (datetime, date)):
@@ -200,7 +204,7 @@ class ReportSheet:
         self.write(row, col, text, style)
 
     def merge(self, ref: str, value: object, style: Any = None) -> None:
-        self.ws.merge_range(ref, value, style)
+        self.ws.merge_range(ref, "" if isinstance(value, float) and not math.isfinite(value) else value, style)
 
     def height(self, row: int, points: float) -> None:
         """Set before the row is written (rows are flushed as the next one starts)."""
