@@ -24,6 +24,15 @@ class ReformCommand(click.Command):
     """Turns a ReformError into a Japanese message and exit 2; anything unexpected is logged, not dumped."""
 
     def invoke(self, ctx: click.Context):
+        from addin.xlsx.writer import collect_cuts
+
+        with collect_cuts() as cuts:
+            try:
+                return self._invoke(ctx)
+            finally:
+                _echo_cuts(cuts)
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ReformError as exc:
@@ -38,6 +47,16 @@ class ReformCommand(click.Command):
             click.echo(f"エラー: 予期しない問題で処理を中断しました（{type(exc).__name__}: {exc}）。"
                        "REFORM_DEBUG=1 を付けて再実行すると詳細が表示されます。", err=True)
             ctx.exit(EXIT_USAGE)
+
+
+def _echo_cuts(cuts) -> None:
+    """A text cut to fit a cell is said, never silent (the cell itself ends with a note)."""
+    from addin.xlsx.writer import CELL_LIMIT
+
+    for cut in cuts:
+        click.echo(f"注意: {cut.path} のシート「{cut.sheet}」セル {cut.cell} の文字（{cut.length:,}文字）は Excel の1セルの上限"
+                   f"（{CELL_LIMIT:,}文字）を超えるため、途中までにして省略の印を付けました。全文は --json の出力と提出された"
+                   "ファイルにあります。", err=True)
 
 
 class ReformGroup(click.Group):
