@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import click
 from addin import __version__
 from addin.errors import ReformError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 log = logging.getLogger(__name__)
 
 
@@ -60,7 +61,73 @@ def _echo_cuts(cuts) -> None:
 
 
 class ReformGroup(click.Group):
+    """Click's English usage errors become Japanese (exit 2); Ctrl+C is said in Japanese and exits 130."""
+
     command_class = ReformCommand
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "reform"
+            click.echo(f"エラー: {_usage_message(exc)}\n使い方は「{command} --help」で確かめられます。", err=True)
+            code = EXIT_USAGE
+        except click.ClickException as exc:
+            click.echo(f"エラー: {exc.format_message()}", err=True)
+            code = exc.exit_code
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("\n中断しました（Ctrl+C）。必要ならもう一度実行してください。", err=True)
+            code = EXIT_INTERRUPTED
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+_PATH_PROBLEMS = (  # click.Path's messages (English) → what to do
+    (re.compile(r"'(.+)' does not exist\.$"), "{} がありません。ファイル名とフォルダを確かめてください。"),
+    (re.compile(r"'(.+)' is a file\.$"), "{} はファイルです。フォルダを指定してください。"),
+    (re.compile(r"'(.+)' is a directory\.$"), "{} はフォルダです。ファイルを指定してください。"),
+    (re.compile(r"'(.+)' is not readable\.$"), "{} を読めません。権限を確かめてください。"),
+    (re.compile(r"'(.+)' is not writable\.$"), "{} に書き込めません。権限を確かめてください。"),
+    (re.compile(r"^(.+) is not in the range (.+)\.$"), "{} は範囲（{}）の外です。"),
+    (re.compile(r"^'(.*)' is not one of (.+)\.$"), "{} は選べません（{} のどれかにしてください）。"),
+    (re.compile(r"^'(.*)' is not a valid (?:integer|float|number)"), "{} は数として読めません。数を指定してください。"),
+)
+_EXTRA = re.compile(r"unexpected extra arguments? \((.+)\)")
+
+
+def _param_name(exc: click.BadParameter) -> str:
+    param = exc.param
+    if param is None:
+        return exc.param_hint if isinstance(exc.param_hint, str) else "引数"
+    return param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """A usage error in Japanese; our own messages (already Japanese) are kept as they are."""
+    if isinstance(exc, click.MissingParameter):
+        return f"{_param_name(exc)} を指定してください。"
+    if isinstance(exc, click.NoSuchOption):
+        near = f"（{'、'.join(exc.possibilities)} のことですか）" if exc.possibilities else ""
+        return f"{exc.option_name} というオプションはありません{near}。"
+    if isinstance(getattr(exc, "command_name", None), str):  # click's NoSuchCommand
+        return f"{exc.command_name} というコマンドはありません。「reform --help」で一覧を見られます。"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"{exc.option_name} の後に値を指定してください。"
+    if isinstance(exc, click.BadParameter):
+        for pattern, text in _PATH_PROBLEMS:
+            found = pattern.search(exc.message)
+            if found:
+                return f"{_param_name(exc)}: {text.format(*found.groups())}"
+        if exc.message.isascii():
+            return f"{_param_name(exc)} の値が正しくありません（{exc.message}）。"
+        return f"{_param_name(exc)}: {exc.message}"
+    extra = _EXTRA.search(exc.message)
+    if extra:
+        return f"余分な引数 {extra.group(1)} があります。ファイル名に空白があるときは \"\" で囲んでください。"
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        return "コマンドを指定してください。\n" + exc.format_message()
+    return exc.message if not exc.message.isascii() else f"コマンドの指定が正しくありません（{exc.message}）。"
 
 
 def _year_option(required: bool = False):
