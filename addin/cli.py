@@ -263,6 +263,8 @@ def validate(plan: str, inputs: tuple[str, ...], year: str | None, json_path: st
                                  return_dir=return_dir)
     for path in [*result.return_lists, *([result.reminder_path] if result.reminder_path else [])]:
         click.echo(str(path))
+    for path in result.removed_lists:
+        click.echo(f"修正済みの課の古い差戻しリストを削除しました: {path}")
     run = result.run
     _echo_summary(run)
     if not run.files:

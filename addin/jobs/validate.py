@@ -11,7 +11,12 @@ from addin.jsonio import write_json
 from addin.plan.model import Plan
 from addin.outputs import PLAN, SUBMISSION, check_outputs
 from addin.reports.reminder import reminder_name, write_reminder_list
-from addin.reports.validation import return_list_paths, write_return_lists, write_validation_report
+from addin.reports.validation import (
+    remove_stale_return_lists,
+    return_list_paths,
+    write_return_lists,
+    write_validation_report,
+)
 from addin.validation.submission import ValidationRun
 from addin.validation.validate import validate_inputs
 
@@ -27,6 +32,7 @@ class ValidationResult:
     report_path: Path | None = None
     return_lists: list[Path] = field(default_factory=list)
     reminder_path: Path | None = None  # 督促_R8.xlsx, beside the send-back lists
+    removed_lists: list[Path] = field(default_factory=list)  # old lists of departments that fixed their file
 
     @property
     def written(self) -> list[Path]:
@@ -59,6 +65,8 @@ def validate_and_report(plan: Plan, inputs: Iterable[str | os.PathLike], year: i
         result.report_path = write_validation_report(run, plan, Path(report))
     if return_dir:
         result.return_lists = write_return_lists(run, plan, Path(return_dir))
+        result.removed_lists = remove_stale_return_lists(run, Path(return_dir), result.return_lists,
+                                                         [p for p in inputs if p.is_file()])
         if plan is not None:
             result.reminder_path = write_reminder_list(run, plan, Path(return_dir))
     return result

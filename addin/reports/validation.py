@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl.styles import Font
 
+from addin.errors import OutputError, explain_os_error
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.names import distinct_parts, file_part, inside
 from addin.reports.common import header_cells, row_height
@@ -26,7 +27,7 @@ from addin.xlsx.styles import BODY_FONT, BOLD_FONT, FONT_NAME, THIN_BORDER, TITL
 from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 
 __all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "RETURN_HEADERS",
-           "return_list_name", "return_list_names", "return_list_paths", "return_list_prefix", "department_issues", "SECRETARIAT_ONLY"]
+           "return_list_name", "return_list_names", "return_list_paths", "remove_stale_return_lists", "return_list_prefix", "department_issues", "SECRETARIAT_ONLY"]
 
 ISSUE_HEADERS = ("重要度", "区分", "ファイル", "担当課", "シート", "セル", "項目ID", "列", "値", "内容")
 LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
@@ -166,6 +167,28 @@ def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
                          plan, today)
         written.append(write_book(path, letter.write, title=letter.title))
     return written
+
+
+def remove_stale_return_lists(run: ValidationRun, out_dir: str | os.PathLike, keep: list[Path],
+                              named: list[Path] = ()) -> list[Path]:
+    """Remove from ``out_dir`` the send-back lists of departments that sent a file with nothing left to fix
+    (their old list would have them fix what is fixed); a department with no file in the run keeps its list,
+    and a file ``named`` as an input is never touched. Returns the lists removed."""
+    out_dir = Path(out_dir)
+    kept = {p.name for p in keep}
+    read = {Path(p).resolve() for p in named}
+    removed = []
+    for department in _by_department(run):
+        for name in (return_list_name(run.year, department), return_list_name(run.year, department, tagged=True)):
+            path = out_dir / name
+            if name in kept or not path.is_file() or path.resolve() in read:
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise OutputError(path, "古い差戻しリストを削除できません。" + explain_os_error(exc)) from exc
+            removed.append(path)
+    return removed
 
 
 class _Letter:
