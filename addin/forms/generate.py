@@ -31,6 +31,7 @@ from addin.forms.cells import fixed as _fixed
 from addin.forms.cells import input_cell as _input
 from addin.forms.guide import build_guide_sheet, build_meta_sheet
 from addin.names import distinct_parts, file_part, inside
+from addin.outputs import PLAN, check_outputs
 from addin.vocab import GRADES, PROGRESS
 from addin.plan.model import Item, Kpi, Plan
 from addin.xlsx.styles import (
@@ -311,6 +312,8 @@ def _written(plan: Plan, year: int, out_dir: Path, created: datetime, department
     # Departments whose names differ only in letter case would share one file on Windows and macOS.
     parts = distinct_parts(departments)
     tagged = frozenset(d for d in departments if parts[d] != file_part(d))
+    forms = [inside(out_dir, T.workbook_name(format_fiscal_year(year), d, tagged=d in tagged)) for d in departments]
+    check_outputs([(PLAN, plan.source)], [("様式", path) for path in forms])  # never the plan itself
     job = (plan, year, out_dir, created, tagged)
     if workers < 2 or len(departments) < PARALLEL_MIN_DEPARTMENTS:
         for department in departments:

@@ -20,6 +20,7 @@ import tomllib
 
 from addin.atomic import atomic_write
 from addin.fiscal import format_fiscal_year, parse_fiscal_year
+from addin.forms.layout import workbook_name
 from addin.plan.model import Plan
 
 __all__ = ["DemoData", "load_demo_data", "demo_answers", "run_demo"]
@@ -116,7 +117,7 @@ def run_demo(out_dir: str | Path) -> list[Path]:
     answers = demo_answers(plan, data)
     for path in sorted(blank.glob("*.xlsx")):
         wb = load_workbook(path)
-        department = next((d for d in plan.departments if path.stem.endswith(f"_{d}")), None)
+        department = next((d for d in plan.departments if path.name == workbook_name(label, d)), None)
         if department is None or department == data.missing_department:
             continue
         entries, kpis = answers[department]

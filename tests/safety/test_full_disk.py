@@ -82,3 +82,27 @@ def test_a_full_disk_while_backing_up_the_previous_report(work, monkeypatch):
 
     monkeypatch.setattr(shutil, "copyfile", half_copy)
     _assert_disk_full(CliRunner().invoke(cli, args), out, scratch, kept)
+
+
+def test_a_full_disk_under_the_log_shows_no_traceback(work, monkeypatch, capsys):
+    import logging
+
+    from addin.log import setup_log
+
+    _, _, out, _ = work
+    setup_log(out)
+    handler = next(h for h in logging.getLogger("addin").handlers if getattr(h, "baseFilename", None))
+
+    class FullDisk:
+        def write(self, text):
+            _full()
+
+        def flush(self):
+            _full()
+
+    monkeypatch.setattr(handler, "stream", FullDisk())
+    try:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    except OSError:
+        logging.getLogger("addin.test").exception("disk full")
+    assert "Traceback" not in capsys.readouterr().err

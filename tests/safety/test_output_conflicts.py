@@ -94,3 +94,11 @@ def test_another_spelling_of_the_same_file_is_the_same_file(tmp_path):
             check_outputs([("計画ワークブック", plan)], [("--out", spelling)])
         assert exc_info.value.other == plan and exc_info.value.label == "--out"
     check_outputs([("計画ワークブック", plan)], [("--out", tmp_path / "集約.xlsx"), ("--json", None)])
+
+
+def test_generate_never_writes_a_form_over_the_plan(plan, plan_path, tmp_path):
+    forms = tmp_path / "様式"
+    forms.mkdir()
+    trap = forms / f"R8_{plan.departments[0]}.xlsx"  # the plan kept where its first form would go
+    shutil.copy(plan_path, trap)
+    _refused(["generate", trap, "--year", "R8", "--out", forms], tmp_path, str(trap))
