@@ -315,9 +315,8 @@ def export_finance(report: str, out: str, csv_dir: str | None) -> None:
 
     Example: reform export-finance 集約_R8.xlsx --out 財政課_R8.xlsx --csv 財政課CSV_R8
     """
-    from addin.reports.finance import export_finance as run_export
-
     from addin.outputs import check_outputs
+    from addin.reports.finance import export_finance as run_export
 
     check_outputs([("集約結果", report)], [("--out", out)])
     for path in run_export(Path(report), Path(out), Path(csv_dir) if csv_dir else None):
