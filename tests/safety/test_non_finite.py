@@ -78,3 +78,26 @@ def test_a_non_finite_amount_in_the_records_is_blank_in_the_report_and_null_in_j
 def test_json_never_holds_nan_at_any_depth(tmp_path):
     data = _strict_json(write_json({"a": [1.5, float("nan"), {"b": (float("-inf"),)}]}, tmp_path / "x.json"))
     assert data == {"a": [1.5, None, {"b": [None]}]}
+
+
+def test_an_infinite_amount_in_a_crafted_report_is_blank_in_the_finance_outputs(tmp_path):
+    import re
+
+    from addin.reports.finance import export_finance
+
+    plan = small_plan()
+    summary = summarize(plan, 2026, [submission(plan, "税務課", 2026)], [])
+    report = write_report(summary, tmp_path / "集約_R8.xlsx")
+    parts = members(report)
+    sheet = "xl/worksheets/sheet4.xml"  # 効果額集計
+    text = parts[sheet].decode()
+    crafted = re.sub(r'(<c r="[A-Z]+\d+"[^>]*><v>)100(</v>)', r"\g<1>1E999\g<2>", text, count=1)
+    assert crafted != text
+    parts[sheet] = crafted.encode()
+    write_zip(report, parts)
+    paths = export_finance(report, tmp_path / "財政課_R8.xlsx", tmp_path / "csv")
+    for path in paths:
+        if path.suffix == ".csv":
+            assert "inf" not in path.read_text(encoding="utf-8-sig").lower()
+        else:
+            assert all(math.isfinite(v) for v in _numbers(path))
