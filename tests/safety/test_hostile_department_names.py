@@ -83,3 +83,28 @@ def test_tracker_finds_each_departments_list_under_its_safe_name(plan, plan_path
     assert sorted(found) == sorted(set(departments) - {"財政課"}) and len(set(found.values())) == len(found)
     rows = tracker_rows(summarize(plan, 2026, [], [f.path for f in run.files]), run, found)
     assert all(r.return_list == found[r.department] for r in rows if r.file and r.department != "財政課")
+
+
+def test_control_characters_escaped_in_the_xml_reach_no_file_name(plan, plan_path, tmp_path):
+    # XML cannot hold a control character, but OOXML's _xHHHH_ escape brings one into the 担当課 cell.
+    from hostile import members, write_zip
+
+    folder = tmp_path / "提出"
+    folder.mkdir()
+    crafted = [b"a_x0000_b", b"a_x0001_b", b"x_x000A_/../../escape", b"_x001B_[31m"]
+    for n, text in enumerate(crafted):
+        wb = build_department_workbook(plan, "PLACEHOLDER", 2026)
+        fill(wb)
+        path = folder / f"R8_{n}.xlsx"
+        wb.save(path)
+        write_zip(path, {k: v.replace(b"PLACEHOLDER", text) for k, v in members(path).items()})
+    before = _snapshot(tmp_path)
+    return_dir = tmp_path / "出力" / "差戻し_R8"
+    result = CliRunner().invoke(cli, ["validate", str(plan_path), str(folder), "--year", "R8",
+                                      "--return-dir", str(return_dir)])
+    assert result.exit_code == 1, result.output
+    after = _snapshot(tmp_path)
+    assert {p: h for p, h in after.items() if p in before} == before
+    lists = [p for p in after if p not in before and p.name.startswith("差戻し_")]
+    assert len(lists) == len(crafted) and all(p.parent == return_dir for p in lists)
+    assert not any(c < " " for p in lists for c in p.name)
