@@ -163,7 +163,7 @@ def _check_outputs(plan: str | None, inputs, outputs) -> None:
     from addin.outputs import PLAN, SUBMISSION, check_outputs
     from addin.validation.validate import collect_inputs
 
-    files = collect_inputs(inputs)[0] + [Path(p) for p in inputs if Path(p).is_file()]
+    files = collect_inputs(inputs).files + [Path(p) for p in inputs if Path(p).is_file()]
     check_outputs([(PLAN, plan), *((SUBMISSION, p) for p in files)], outputs)
 
 

@@ -39,7 +39,7 @@ def setup_log(out_dir: str | os.PathLike) -> Path:
             handler.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = _FileHandler(path, mode="a", encoding="utf-8")
+        handler = _FileHandler(path, mode="a", encoding="utf-8", errors="backslashreplace")  # names not UTF-8
     except OSError as exc:
         raise OutputError(path, explain_os_error(exc)) from exc
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

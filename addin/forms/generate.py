@@ -319,12 +319,12 @@ def _written(plan: Plan, year: int, out_dir: Path, created: datetime, department
         for department in departments:
             yield [_write_one(*job, department)]
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from addin.workers import pool as worker_pool
 
     chunks = [departments[i:i + _CHUNK] for i in range(0, len(departments), _CHUNK)]
     # The plan goes to each worker once (initializer); an error in a worker is raised here as it was.
     plan.compute_lookups()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=job) as pool:
+    with worker_pool(workers, _init_worker, job) as pool:  # they end with this process
         yield from pool.map(_write_chunk, chunks)
 
 

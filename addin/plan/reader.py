@@ -33,8 +33,11 @@ def _sheet_rows(workbook, name: str) -> list[list[object]] | None:
 
 
 def _load(path: Path):
-    """Values only, with the fast reader: a plan of thousands of items is read in a fraction of a second."""
-    return open_calamine(path)
+    """Values only, with the fast reader: a plan of thousands of items is read in a fraction of a second.
+
+    A sheet reaching beyond GR100000 is refused before calamine allocates it (a PlanError naming the cell).
+    """
+    return open_calamine(path, sheets=(S.SETTINGS_SHEET, S.ITEMS_SHEET, S.KPI_SHEET, S.SCHEDULE_SHEET))
 
 
 class _Reader:

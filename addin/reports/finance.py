@@ -204,7 +204,7 @@ def read_finance_tables(path: str | os.PathLike, made: date | None = None) -> tu
 
     path = Path(path)
     try:
-        wb = open_workbook(path, read_only=True, data_only=True)
+        wb = open_workbook(path, read_only=True, data_only=True, sheets=[spec.name for spec in FINANCE_SHEETS])
     except UnreadableWorkbook as exc:
         raise ReportError(f"{path}: 集約結果を開けません。{exc.reason}") from exc
     tables, titles = [], []

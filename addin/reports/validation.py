@@ -52,6 +52,9 @@ def _link_target(file: str, base: Path | None) -> str:
         return Path(file).resolve().as_posix()
 
 
+EXCEL_ROWS = 1_048_576  # the last row of a sheet: the rows past it go on to a continuation sheet
+
+
 def add_issue_sheet(book: ReportBook, issues: list[Issue], title: str = "検証結果",
                     departments: dict[str, str] | None = None, base: Path | None = None,
                     summary: list[tuple[str, object]] | None = None, heading: str | None = None) -> ReportSheet:
@@ -59,19 +62,41 @@ def add_issue_sheet(book: ReportBook, issues: list[Issue], title: str = "検証�
 
     ``departments`` maps a file path to its department; ``base`` is the folder the
     workbook will be saved in (links are relative to it); ``summary`` rows of
-    (label, value) go above the table.
+    (label, value) go above the table. Issues that do not fit below Excel's last
+    row continue on sheets 「<title>（2）」, 「<title>（3）」…, named in the summary:
+    nothing is cut.
     """
+    lines = list(summary or [])
+    room = EXCEL_ROWS - (len(lines) + 3)  # rows below the header of the first sheet
+    if len(issues) > room:
+        room -= 1  # one summary line more names the continuation sheets
+    chunks = [issues[:room]]
+    rest, more_room = issues[room:], EXCEL_ROWS - 4  # a continuation sheet has one summary line
+    chunks += [rest[i:i + more_room] for i in range(0, len(rest), more_room)]
+    names = [title] + [f"{title}（{n}）" for n in range(2, len(chunks) + 1)]
+    if len(chunks) > 1:
+        lines.append(("続きのシート", "、".join(names[1:])))
+    first = _issue_table(book, chunks[0], names[0], heading or title, lines, departments or {}, base)
+    for n, (name, chunk) in enumerate(zip(names[1:], chunks[1:]), start=2):
+        _issue_table(book, chunk, name, heading or title, [("続き", f"{title} の続き（{n}/{len(chunks)}）")],
+                     departments or {}, base)
+    return first
+
+
+def _issue_table(book: ReportBook, issues: list[Issue], title: str, heading: str,
+                 summary: list[tuple[str, object]], departments: dict[str, str], base: Path | None) -> ReportSheet:
     sheet = book.add_sheet(title)
     sheet.widths(dict(enumerate(_WIDTHS, start=1)))
-    sheet.write(1, 1, heading or title, book.style(font=TITLE_FONT))
+    sheet.write(1, 1, heading, book.style(font=TITLE_FONT))
     row = 2
-    for name, value in summary or []:
+    for name, value in summary:
         sheet.write(row, 1, name, book.style(font=BOLD_FONT))
         sheet.write(row, 3, value, book.style(font=BODY_FONT))
         row += 1
     header_row = row + 1
+    if header_row + len(issues) > EXCEL_ROWS:  # add_issue_sheet splits; never let openpyxl cut or fail late
+        raise ValueError(f"{len(issues)} issues do not fit below row {header_row}")
     header_cells(sheet, header_row, ISSUE_HEADERS)
-    departments = departments or {}
     body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     link_style = book.style(font=LINK_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     for r, issue in enumerate(issues, start=header_row + 1):
