@@ -1,14 +1,26 @@
-"""The two kinds of cell of a department workbook: fixed (grey, locked) and input (yellow, unlocked)."""
+"""The two kinds of cell of a department workbook: fixed (grey, locked) and input (yellow, unlocked).
+
+Row heights: Excel grows a row with its wrapped text only while the row keeps its automatic
+height, and it never recomputes a height stored in the file. A generated form must store one
+(a row of one line would hide everything typed in it), so :func:`fit_row_height` estimates it
+from the longest text in the row; text typed later keeps the stored height until the row is
+refitted (double-click the row border) — 記入要領 says so. Excel allows at most 409 points
+(about 25 lines): beyond that, text stays in the cell but is hidden on screen and in print.
+"""
 
 from __future__ import annotations
 
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
-from addin.xlsx.styles import BODY_FONT, FIXED_FILL, INPUT_FILL, LOCKED, THIN_BORDER, UNLOCKED, WRAP_TOP, restyle
+from addin.xlsx.styles import BODY_FONT, FIXED_FILL, INPUT_FILL, LOCKED, THIN_BORDER, UNLOCKED, WRAP_TOP, restyle, text_lines
 
-__all__ = ["LINE_HEIGHT", "fixed", "input_cell"]
+__all__ = ["LINE_HEIGHT", "MAX_ROW_HEIGHT", "fixed", "input_cell", "fit_row_height", "visible_lines"]
 
-LINE_HEIGHT = 15.0  # points per wrapped line of 10-point Japanese text
+LINE_HEIGHT = 17.0  # points per wrapped line of 10-point 游ゴシック in Excel (LibreOffice needs less)
+MAX_ROW_HEIGHT = 409.0  # Excel's largest row height, in points
+_ROW_PADDING = 6.0
+_DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody sized
 
 
 def fixed(cell, value, number_format: str | None = None, align: Alignment = WRAP_TOP) -> None:
@@ -21,3 +33,21 @@ def fixed(cell, value, number_format: str | None = None, align: Alignment = WRAP
 def input_cell(cell, align: Alignment = WRAP_TOP) -> None:
     """A cell the department fills: yellow and unlocked."""
     restyle(cell, font=BODY_FONT, fill=INPUT_FILL, border=THIN_BORDER, alignment=align, protection=UNLOCKED)
+
+
+def visible_lines() -> int:
+    """How many wrapped lines the tallest row Excel allows shows."""
+    return int((MAX_ROW_HEIGHT - _ROW_PADDING) // LINE_HEIGHT)
+
+
+def fit_row_height(ws, row: int, minimum: float) -> float:
+    """Set ``row`` tall enough for its longest wrapped text (at least ``minimum``, at most Excel's limit)."""
+    lines = 1
+    for cell in ws[row]:
+        if cell.value is None or isinstance(cell.value, (int, float)):
+            continue
+        width = ws.column_dimensions[get_column_letter(cell.column)].width or _DEFAULT_WIDTH
+        lines = max(lines, text_lines(str(cell.value), width))
+    height = min(MAX_ROW_HEIGHT, max(minimum, lines * LINE_HEIGHT + _ROW_PADDING))
+    ws.row_dimensions[row].height = height
+    return height
