@@ -182,12 +182,12 @@ def parse_percent(value: object, number_format: str | None = None) -> int | floa
 
 
 def grade_spellings() -> tuple[str, ...]:
-    """The one-character spellings of a grade that :func:`parse_grade` accepts (Ａ, ｂ, －, ー …).
+    """The one-character spellings of a grade that :func:`parse_grade` accepts (a, Ａ, ｂ, －, ー …).
 
-    The form's own count of what is wrong compares typed text with these (Excel compares
-    letters ignoring case, so the capitals stand for both).
+    The form's own count of what is wrong looks typed text up among these.
     """
     letters = [g for g in GRADES if g != "-"]
+    letters += [g.lower() for g in letters]
     full = [chr(ord(g) + 0xFEE0) for g in letters]  # Ａ is A shifted into the full-width block
     return tuple(dict.fromkeys([*letters, *full, *_DASHES]))
 

@@ -23,17 +23,24 @@ def _trimmed(ref: str) -> str:
     return f'TRIM(SUBSTITUTE({ref},"\u3000"," "))'
 
 
+_SEPARATOR = "|"
+
+
 def problem_condition(ref: str, choices: tuple[str, ...] | None = None) -> str:
     """An Excel expression, non-zero where validation would reject the cell ``ref`` (a cell or a range).
 
-    Blank or only spaces; with ``choices``, also anything that is none of them (compared trimmed,
-    letters ignoring case as Excel does). Only comparisons and TRIM/SUBSTITUTE/LEN: Excel 2016
-    evaluates it in conditional formatting and, over a range, inside SUMPRODUCT.
+    Blank or only spaces; with ``choices``, also anything that is none of them exactly (trimmed):
+    the typed text is looked up as ``|text|`` in ``|A|B|…|`` (FIND: exact case, no wildcards), and a
+    text holding ``|`` itself is never a choice. Only TRIM, SUBSTITUTE, LEN, FIND, ISERROR and
+    ISNUMBER, in under 255 characters: Excel 2016 evaluates it in conditional formatting and,
+    over a range, inside SUMPRODUCT.
     """
     trimmed = _trimmed(ref)
     if choices is None:
         return f"(LEN({trimmed})=0)"
-    return "*".join(f'({trimmed}<>"{choice}")' for choice in choices)
+    listed = _SEPARATOR + _SEPARATOR.join(choices) + _SEPARATOR
+    return (f'((ISERROR(FIND("{_SEPARATOR}"&{trimmed}&"{_SEPARATOR}","{listed}"))'
+            f'+ISNUMBER(FIND("{_SEPARATOR}",{trimmed})))>0)')
 
 
 class Counted(NamedTuple):

@@ -82,6 +82,7 @@ def test_spaces_values_past_the_list_and_blank_kpis_are_counted_as_validation_re
     items = plan.items_for(DEPARTMENT)
     entries, kpis = _complete(plan)
     entries[items[0].item_id]["取組状況"] = "　 　"          # IME and ASCII spaces: blank to validation
+    entries[items[0].item_id]["進捗"] = "遅れ|完了"          # two choices in one cell
     entries[items[1].item_id]["自己評価"] = "AB"            # pasted past the dropdown
     entries[items[2].item_id]["進捗"] = "たぶん順調"        # pasted past the dropdown
     entries[items[3].item_id]["自己評価"] = "ａ"            # full width, lower case: validation accepts it
@@ -93,8 +94,9 @@ def test_spaces_values_past_the_list_and_blank_kpis_are_counted_as_validation_re
     fill_department_workbook(wb, entries, kpis)
 
     rejected = _rejected_on_input(plan, wb, tmp_path)
-    assert rejected == {f"{T.INPUT_SHEET}!D{FIRST}", f"{T.INPUT_SHEET}!E{FIRST + 1}", f"{T.INPUT_SHEET}!F{FIRST + 2}"}
-    assert _count(wb, tmp_path, profile) == len(rejected) + 1, "the three cells validation rejects and the blank KPI"
+    assert rejected == {f"{T.INPUT_SHEET}!D{FIRST}", f"{T.INPUT_SHEET}!F{FIRST}", f"{T.INPUT_SHEET}!E{FIRST + 1}",
+                        f"{T.INPUT_SHEET}!F{FIRST + 2}"}
+    assert _count(wb, tmp_path, profile) == len(rejected) + 1, "the cells validation rejects and the blank KPI"
 
 
 def test_a_blank_form_counts_every_required_cell_and_every_kpi(plan, tmp_path, profile):
