@@ -72,7 +72,7 @@ CONTACT_LABEL, CONTACT_CELL = ("G2", "連絡先"), "H2"
 INPUT_LAYOUT = T.INPUT_HEADERS + (T.INPUT_ROLE, T.INPUT_PHASE)
 KPI_LAYOUT = T.KPI_HEADERS + (T.KPI_BASELINE_YEAR, T.KPI_TARGET_YEAR, T.KPI_DIRECTION)
 INPUT_WIDTHS = {"項目ID": 9, "改革項目": 20, "主な取組": 28, "取組状況": 46, "自己評価": 9, "進捗": 11,
-                "効果額（千円）": 12, "今後の課題・方向性": 30, T.INPUT_ROLE: 12, T.INPUT_PHASE: 24}
+                "効果額（千円）": 12, "今後の課題・方向性": 30, T.INPUT_ROLE: 16, T.INPUT_PHASE: 24}
 KPI_WIDTHS = {"項目ID": 9, "指標名": 36, "単位": 8, "基準値": 13, "目標値": 13, "実績値": 13, "備考": 40,
               T.KPI_BASELINE_YEAR: 9, T.KPI_TARGET_YEAR: 9, T.KPI_DIRECTION: 8}
 MIN_ROW_HEIGHT = 75.0  # points: room for a few lines of 取組状況 before anyone resizes the row
