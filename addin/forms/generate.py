@@ -30,7 +30,7 @@ from addin.atomic import atomic_write
 from addin.errors import ReformError
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.forms import layout as T
-from addin.forms.cells import fit_row_height
+from addin.forms.cells import fit_row_height, mark_overflow
 from addin.forms.count import Counted, count_formula, highlight_problems, problem_condition
 from addin.forms.cells import fixed as _fixed
 from addin.forms.cells import input_cell as _input
@@ -217,6 +217,8 @@ def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, it
                 formula1=str(T.TEXT_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
                 error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。",
                 prompt_title="今後の課題・方向性（任意）", prompt="次年度以降の課題と取組の方向性を記入してください。")
+    for name in ("取組状況", "今後の課題・方向性"):
+        mark_overflow(ws, ref(name), INPUT_WIDTHS[name])
     choices = {"自己評価": grade_spellings(), "進捗": progress_spellings()}
     counted = [Counted(ref(name), choices.get(name)) for name in T.REQUIRED_INPUT_COLUMNS]
     highlight_problems(ws, counted)
@@ -278,6 +280,7 @@ def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis
                 formula1=str(T.TEXT_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
                 error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。",
                 prompt_title="備考（任意）", prompt="算定方法の補足や、実績値が未確定の理由などを記入してください。")
+    mark_overflow(ws, f"{cols['備考']}{first}:{cols['備考']}{last}", KPI_WIDTHS["備考"])
     counted = [Counted(f"{actual}:{cols['実績値']}{last}")]
     highlight_problems(ws, counted)
     return counted

@@ -133,3 +133,25 @@ def test_the_meta_sheet_is_very_hidden_and_still_read(plan, tmp_path):
     run = validate_inputs(plan, [tmp_path], YEAR, workers=1)
     assert run.files[0].department == "DX推進課"
     assert not {i.code for i in run.issues} & {"wrong_template", "wrong_plan", "wrong_year"}
+
+
+def test_text_longer_than_the_tallest_row_turns_red(plan):
+    """Excel rows stop at 409 points: what does not fit is hidden, so the form says so (red text)."""
+    from openpyxl.utils import range_boundaries
+
+    from addin.forms.cells import MAX_ROW_HEIGHT, OVERFLOW_FONT, fit_row_height, visible_characters
+    from addin.forms.generate import INPUT_WIDTHS
+
+    wb = build_department_workbook(plan, "DX推進課", YEAR)
+    ws = wb[T.INPUT_SHEET]
+    limit = visible_characters(INPUT_WIDTHS["取組状況"])
+    red = [r for cf in ws.conditional_formatting for r in cf.rules
+           if range_boundaries(str(cf.sqref))[:2] == (4, FIRST) and r.dxf.font is not None]
+    assert [r.formula for r in red] == [[f"LEN(D{FIRST})>{limit}"]]
+    assert red[0].dxf.font.color.rgb.endswith(OVERFLOW_FONT.color.rgb[-6:])
+    ws[f"D{FIRST}"] = "あ" * limit
+    assert fit_row_height(ws, FIRST, 0) <= MAX_ROW_HEIGHT, "up to the limit, the row still shows it all"
+    ws[f"D{FIRST}"] = "あ" * (limit + 40)
+    assert fit_row_height(ws, FIRST, 0) == MAX_ROW_HEIGHT
+    guide = "".join(str(c.value) for row in wb[T.GUIDE_SHEET].iter_rows() for c in row if c.value)
+    assert "赤色" in guide and "ダブルクリック" in guide
