@@ -35,7 +35,9 @@ from addin.forms.count import Counted, count_formula, highlight_problems, proble
 from addin.forms.cells import fixed as _fixed
 from addin.forms.cells import input_cell as _input
 from addin.forms.guide import build_guide_sheet, build_meta_sheet, print_header
+from addin.names import distinct_parts, file_part, inside
 from addin.normalize import grade_spellings, progress_spellings
+from addin.outputs import PLAN, check_outputs
 from addin.plan.model import Item, Kpi, Plan
 from addin.vocab import GRADES, PROGRESS
 from addin.xlsx.styles import (
@@ -328,35 +330,41 @@ _CHUNK = 16
 _worker_job: tuple | None = None
 
 
-def _init_worker(plan: Plan, year: int, out_dir: Path, created: datetime) -> None:
+def _init_worker(plan: Plan, year: int, out_dir: Path, created: datetime, tagged: frozenset[str]) -> None:
     global _worker_job
-    _worker_job = (plan, year, out_dir, created)
+    _worker_job = (plan, year, out_dir, created, tagged)
 
 
-def _write_one(plan: Plan, year: int, out_dir: Path, created: datetime, department: str) -> Path:
+def _write_one(plan: Plan, year: int, out_dir: Path, created: datetime, tagged: frozenset[str],
+               department: str) -> Path:
     wb = build_department_workbook(plan, department, year, created)
-    return atomic_write(out_dir / T.workbook_name(format_fiscal_year(year), department), wb.save)
+    name = T.workbook_name(format_fiscal_year(year), department, tagged=department in tagged)
+    return atomic_write(inside(out_dir, name), wb.save)
 
 
 def _write_chunk(departments: list[str]) -> list[Path]:
-    plan, year, out_dir, created = _worker_job
-    return [_write_one(plan, year, out_dir, created, department) for department in departments]
+    return [_write_one(*_worker_job, department) for department in departments]
 
 
 def _written(plan: Plan, year: int, out_dir: Path, created: datetime, departments: list[str],
              workers: int) -> Iterator[list[Path]]:
     """Paths in plan order, a chunk at a time; many departments are spread over the processor's cores."""
+    # Departments whose names differ only in letter case would share one file on Windows and macOS.
+    parts = distinct_parts(departments)
+    tagged = frozenset(d for d in departments if parts[d] != file_part(d))
+    forms = [inside(out_dir, T.workbook_name(format_fiscal_year(year), d, tagged=d in tagged)) for d in departments]
+    check_outputs([(PLAN, plan.source)], [("様式", path) for path in forms])  # never the plan itself
+    job = (plan, year, out_dir, created, tagged)
     if workers < 2 or len(departments) < PARALLEL_MIN_DEPARTMENTS:
         for department in departments:
-            yield [_write_one(plan, year, out_dir, created, department)]
+            yield [_write_one(*job, department)]
         return
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [departments[i:i + _CHUNK] for i in range(0, len(departments), _CHUNK)]
     # The plan goes to each worker once (initializer); an error in a worker is raised here as it was.
     plan.compute_lookups()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(plan, year, out_dir, created)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=job) as pool:
         yield from pool.map(_write_chunk, chunks)
 
 

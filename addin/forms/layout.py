@@ -4,6 +4,8 @@ Changing anything here is a new template version: readers find tables by
 header names, so row positions may move, names may not.
 """
 
+from addin.names import file_part
+
 TEMPLATE_VERSION = "2"  # 2: reference columns 担当区分, 今年度の工程, 基準年度, 目標年度, 方向; 記入者, 連絡先
 
 INPUT_SHEET = "入力"
@@ -44,6 +46,6 @@ META_CREATED = "作成日時"
 META_KEYS = (META_PLAN_NAME, META_FINGERPRINT, META_DEPARTMENT, META_YEAR, META_VERSION, META_CREATED)
 
 
-def workbook_name(year_label: str, department: str) -> str:
-    """``R8_財政課.xlsx``."""
-    return f"{year_label}_{department}.xlsx"
+def workbook_name(year_label: str, department: str, tagged: bool = False) -> str:
+    """``R8_財政課.xlsx``; the department as a safe file-name part (addin.names)."""
+    return f"{year_label}_{file_part(department, tagged=tagged)}.xlsx"

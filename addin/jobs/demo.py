@@ -18,7 +18,9 @@ from pathlib import Path
 
 import tomllib
 
+from addin.atomic import atomic_write
 from addin.fiscal import format_fiscal_year, parse_fiscal_year
+from addin.forms.layout import workbook_name
 from addin.plan.model import Plan
 
 __all__ = ["DemoData", "load_demo_data", "demo_answers", "run_demo"]
@@ -117,14 +119,13 @@ def run_demo(out_dir: str | Path) -> list[Path]:
     answers = demo_answers(plan, data)
     for path in sorted(blank.glob("*.xlsx")):
         wb = load_workbook(path)
-        department = next((d for d in plan.departments if path.stem.endswith(f"_{d}")), None)
+        department = next((d for d in plan.departments if path.name == workbook_name(label, d)), None)
         if department is None or department == data.missing_department:
             continue
         entries, kpis = answers[department]
         fill_department_workbook(wb, entries, kpis)
         target = returned / path.name
-        wb.save(target)
-        written.append(target)
+        written.append(atomic_write(target, wb.save))  # a full disk leaves no half workbook
 
     written += validate_and_report(plan, [returned], year, report=out / f"検証結果_{label}.xlsx",
                                    return_dir=out / f"差戻し_{label}").written
