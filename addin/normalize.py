@@ -16,7 +16,7 @@ from addin.vocab import GRADES, PERCENT_SUFFIXES, PROGRESS, PROGRESS_SYNONYMS
 
 __all__ = [
     "fold_width", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
-    "parse_grade", "parse_choice", "NotANumber", "NotAChoice", "normalize_id", "normalize_name",
+    "parse_grade", "parse_choice", "grade_spellings", "progress_spellings", "NotANumber", "NotAChoice", "normalize_id", "normalize_name",
 ]
 
 
@@ -179,6 +179,22 @@ def parse_percent(value: object, number_format: str | None = None) -> int | floa
     if unit.strip() not in PERCENT_SUFFIXES:
         raise NotANumber(value)
     return _to_number(number)
+
+
+def grade_spellings() -> tuple[str, ...]:
+    """The one-character spellings of a grade that :func:`parse_grade` accepts (a, Ａ, ｂ, －, ー …).
+
+    The form's own count of what is wrong looks typed text up among these.
+    """
+    letters = [g for g in GRADES if g != "-"]
+    letters += [g.lower() for g in letters]
+    full = [chr(ord(g) + 0xFEE0) for g in letters]  # Ａ is A shifted into the full-width block
+    return tuple(dict.fromkeys([*letters, *full, *_DASHES]))
+
+
+def progress_spellings() -> tuple[str, ...]:
+    """What :func:`parse_choice` accepts for 進捗: the values and their usual synonyms."""
+    return tuple(dict.fromkeys([*PROGRESS, *PROGRESS_SYNONYMS]))
 
 
 def parse_grade(value: object) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import shutil
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +38,7 @@ class DemoData:
     grade_weights: dict[str, int]
     progress_weights: dict[str, int]
     items: dict[str, dict] = field(default_factory=dict)
+    contacts: dict[str, str] = field(default_factory=dict)  # 設定: deadline, submit_to, contact
 
 
 def load_demo_data(text: str | None = None) -> DemoData:
@@ -47,7 +48,7 @@ def load_demo_data(text: str | None = None) -> DemoData:
     raw = tomllib.loads(text)
     return DemoData(raw["seed"], parse_fiscal_year(raw["year"]), raw.get("missing_department"),
                     raw.get("error_department"), raw.get("error", {}), raw["weights"]["grade"],
-                    raw["weights"]["progress"], raw.get("items", {}))
+                    raw["weights"]["progress"], raw.get("items", {}), raw.get("contacts", {}))
 
 
 def _draw(rng: random.Random, weights: dict[str, int]) -> str:
@@ -102,8 +103,9 @@ def run_demo(out_dir: str | Path) -> list[Path]:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    plan = default_plan()
     data = load_demo_data()
+    plan = default_plan()
+    plan = replace(plan, settings=replace(plan.settings, **data.contacts))
     year = data.year
     label = format_fiscal_year(year)
     written: list[Path] = [write_plan(plan, out / "計画.xlsx")]

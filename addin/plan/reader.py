@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from pathlib import Path
 from typing import Sequence
@@ -89,6 +90,8 @@ class _Reader:
             value, cell = values.get(label, (None, None))
             if field_name.endswith("_year"):
                 fields[field_name] = None if clean_text(value) is None else self.year(S.SETTINGS_SHEET, cell, value, label)
+            elif field_name == "deadline" and isinstance(value, (_dt.date, _dt.datetime)):
+                fields[field_name] = value  # a date cell: letters write it in 和暦
             else:
                 fields[field_name] = clean_text(value)
         start, end = fields["start_year"], fields["end_year"]
