@@ -23,6 +23,10 @@ _LOGGER.addHandler(logging.NullHandler())
 class _FileHandler(logging.FileHandler):
     """Our handler, so setup_log can replace the one it added before."""
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        # A log that cannot be written (a full disk) must not print logging's traceback on the screen.
+        pass
+
 
 def setup_log(out_dir: str | os.PathLike) -> Path:
     """Send the package's log (with tracebacks) to ``out_dir/reform.log`` and return that path."""

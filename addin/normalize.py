@@ -16,7 +16,7 @@ from addin.vocab import GRADES, PERCENT_SUFFIXES, PROGRESS, PROGRESS_SYNONYMS
 
 __all__ = [
     "fold_width", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
-    "parse_grade", "parse_choice", "NotANumber", "NotAChoice",
+    "parse_grade", "parse_choice", "grade_spellings", "progress_spellings", "NotANumber", "NotAChoice", "normalize_id", "normalize_name",
 ]
 
 
@@ -38,6 +38,34 @@ class NotAChoice(ValueError):
 def fold_width(text: str) -> str:
     """Full-width digits, letters, ％ ， － and spaces to half width (NFKC), trimmed."""
     return unicodedata.normalize("NFKC", text).strip()
+
+
+_ID_DASHES = str.maketrans({ch: "-" for ch in _DASHES})
+_ID_SPACES = re.compile(r"\s+")
+
+
+def normalize_id(value: object) -> str | None:
+    """An 項目ID as a key: NFKC, dashes folded to '-', no spaces (``１－（１）－ ４`` is ``1-(1)-4``); None when empty.
+
+    The plan and the submissions both go through here, so an ID typed in full
+    width in the plan still matches the form generated from it, and two
+    spellings of one ID are a duplicate rather than two items.
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _ID_SPACES.sub("", fold_width(text).translate(_ID_DASHES)) or None
+
+
+def normalize_name(value: object) -> str | None:
+    """A department name as a key: NFKC (which also joins NFD spellings), inner spaces removed; None when empty.
+
+    ``ＤＸ推進課`` and ``DX推進課``, or a name typed with a decomposed ガ, are one department.
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _ID_SPACES.sub("", fold_width(text)) or None
 
 
 def clean_text(value: object) -> str | None:
@@ -151,6 +179,22 @@ def parse_percent(value: object, number_format: str | None = None) -> int | floa
     if unit.strip() not in PERCENT_SUFFIXES:
         raise NotANumber(value)
     return _to_number(number)
+
+
+def grade_spellings() -> tuple[str, ...]:
+    """The one-character spellings of a grade that :func:`parse_grade` accepts (a, Ａ, ｂ, －, ー …).
+
+    The form's own count of what is wrong looks typed text up among these.
+    """
+    letters = [g for g in GRADES if g != "-"]
+    letters += [g.lower() for g in letters]
+    full = [chr(ord(g) + 0xFEE0) for g in letters]  # Ａ is A shifted into the full-width block
+    return tuple(dict.fromkeys([*letters, *full, *_DASHES]))
+
+
+def progress_spellings() -> tuple[str, ...]:
+    """What :func:`parse_choice` accepts for 進捗: the values and their usual synonyms."""
+    return tuple(dict.fromkeys([*PROGRESS, *PROGRESS_SYNONYMS]))
 
 
 def parse_grade(value: object) -> str | None:

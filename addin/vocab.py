@@ -8,6 +8,7 @@ the form's lists to these tuples so they cannot drift apart again.
 __all__ = [
     "GRADES", "GRADE_RANK", "PROGRESS", "PROGRESS_SYNONYMS", "PROGRESS_ATTENTION", "PERCENT_UNITS",
     "PERCENT_SUFFIXES", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED", "RUN_SUMMARY_LABELS",
+    "SETTING_NOT_SET",
 ]
 
 # 自己評価 / 事務局評価 / 委員会評価. ``-`` is 評価対象外 and has no rank.
@@ -33,6 +34,9 @@ ERAS = {"令和": 2018, "平成": 1988}
 ERA_LETTERS = {"R": "令和", "H": "平成"}
 
 # A department's state in 取組状況一覧 and 提出状況. A rejected file is sent back: never 未提出.
+# Marks a plan may write after a department in 実施担当 (人事行政課（主）): the role, not part of the name.
+DEPARTMENT_ROLE_MARKS = ("主", "副", "主管", "主担当", "関係")
+
 SUBMITTED = "提出済"
 SENT_BACK = "要修正（差戻し中）"
 NOT_SUBMITTED = "未提出"
@@ -40,3 +44,6 @@ NOT_SUBMITTED = "未提出"
 # The counts of a validation run, as every sheet and the ribbon's 実行結果 label them.
 RUN_SUMMARY_LABELS = (("files", "ファイル数"), ("ok", "正常"), ("invalid", "要修正"), ("unreadable", "読めない"),
                       ("errors", "エラー件数"), ("warnings", "警告件数"))
+
+# A 設定 row the forms and letters need (提出期限, 提出先, 問合せ先) that the plan leaves blank: shown, never a gap.
+SETTING_NOT_SET = "（設定シートに未記入）"

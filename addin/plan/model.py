@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from addin.fiscal import fiscal_years, format_fiscal_year
-from addin.vocab import PERCENT_UNITS
+from addin.normalize import normalize_name
+from addin.vocab import DEPARTMENT_ROLE_MARKS, PERCENT_UNITS
 
 __all__ = ["Settings", "Item", "Kpi", "Bar", "Plan", "split_departments", "NON_DEPARTMENTS"]
 
 # Shown in 実施担当 but never given a workbook: "the other departments concerned".
 NON_DEPARTMENTS = frozenset({"関係課", "関係各課"})
 _DEPARTMENT_SEPARATORS = re.compile(r"[\s\u3000、・,，]+")
+_ROLE_MARK = re.compile(r"[(【\[](?:%s)[)】\]]$" % "|".join(DEPARTMENT_ROLE_MARKS))
 
 IMPROVEMENT = "改善"
 RATIO = "比率"
@@ -31,12 +33,16 @@ def _number(value: float | None) -> float | None:
 
 
 def split_departments(text: object) -> tuple[str, ...]:
-    """Split a 実施担当 cell into department names, keeping their order."""
+    """Split a 実施担当 cell into department names, keeping their order.
+
+    Names are normalized (:func:`normalize_name`) and a role mark such as （主）
+    is dropped, so one department never gets two workbooks for two spellings.
+    """
     if text is None:
         return ()
-    names = [part.strip() for part in _DEPARTMENT_SEPARATORS.split(str(text))]
     seen: dict[str, None] = {}
-    for name in names:
+    for part in _DEPARTMENT_SEPARATORS.split(str(text)):
+        name = normalize_name(_ROLE_MARK.sub("", normalize_name(part) or ""))
         if name:
             seen.setdefault(name, None)
     return tuple(seen)
@@ -53,6 +59,10 @@ class Settings:
     report_year: int | None = None
     submit_folder: str | None = None
     output_folder: str | None = None
+    # What the forms and letters tell the departments; a deadline typed as a date stays a date.
+    deadline: object = None
+    submit_to: str | None = None
+    contact: str | None = None
 
 
 @dataclass(frozen=True)

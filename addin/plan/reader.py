@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from pathlib import Path
 from typing import Sequence
 
 from addin.errors import PlanError, PlanProblem, UnreadableWorkbook
 from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
-from addin.normalize import NotANumber, clean_text, fold_width, parse_number
+from addin.normalize import NotANumber, clean_text, fold_width, normalize_id, parse_number
 from addin.plan import layout as S
 from addin.plan.model import IMPROVEMENT, KPI_METHODS, Bar, Item, Kpi, Plan, Settings, split_departments
 from addin.xlsx.guard import open_calamine, reading  # the hardened opener: size, zip-bomb and XML checks
@@ -89,6 +90,8 @@ class _Reader:
             value, cell = values.get(label, (None, None))
             if field_name.endswith("_year"):
                 fields[field_name] = None if clean_text(value) is None else self.year(S.SETTINGS_SHEET, cell, value, label)
+            elif field_name == "deadline" and isinstance(value, (_dt.date, _dt.datetime)):
+                fields[field_name] = value  # a date cell: letters write it in 和暦
             else:
                 fields[field_name] = clean_text(value)
         start, end = fields["start_year"], fields["end_year"]
@@ -107,17 +110,21 @@ class _Reader:
         if table is None:
             return []
         items: list[Item] = []
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, str]] = {}  # normalized ID -> (as typed, cell)
         for index, row in table.data_rows():
-            item_id = clean_text(table.value(row, "項目ID"))
+            typed = clean_text(table.value(row, "項目ID"))
+            item_id = normalize_id(typed)
             id_cell = table.address(index, "項目ID")
             if item_id is None:
                 self.problem(S.ITEMS_SHEET, id_cell, "項目IDが空欄です。行ごとに重複しない項目IDを入力してください。")
                 continue
             if item_id in seen:
-                self.problem(S.ITEMS_SHEET, id_cell, f"項目ID「{item_id}」が重複しています（最初は {seen[item_id]}）。")
+                first_typed, first_cell = seen[item_id]
+                spelling = "" if first_typed == typed else f"（全角・半角などの書き方が違うだけで「{first_typed}」と同じです）"
+                self.problem(S.ITEMS_SHEET, id_cell,
+                             f"項目ID「{typed}」が重複しています{spelling}（最初は {first_cell}）。別の項目IDにしてください。")
                 continue
-            seen[item_id] = id_cell
+            seen[item_id] = (typed, id_cell)
             name = clean_text(table.value(row, "改革項目"))
             if name is None:
                 self.problem(S.ITEMS_SHEET, table.address(index, "改革項目"), f"項目ID「{item_id}」の改革項目が空欄です。")
@@ -149,7 +156,7 @@ class _Reader:
         kpis: list[Kpi] = []
         seen: set[tuple[str, str]] = set()
         for index, row in table.data_rows():
-            item_id = clean_text(table.value(row, "項目ID"))
+            item_id = normalize_id(table.value(row, "項目ID"))
             name = clean_text(table.value(row, "指標名"))
             if not self.known_item(S.KPI_SHEET, table.address(index, "項目ID"), item_id, item_ids):
                 continue
@@ -185,7 +192,7 @@ class _Reader:
             return []
         bars: list[Bar] = []
         for index, row in table.data_rows():
-            item_id = clean_text(table.value(row, "項目ID"))
+            item_id = normalize_id(table.value(row, "項目ID"))
             if not self.known_item(S.SCHEDULE_SHEET, table.address(index, "項目ID"), item_id, item_ids):
                 continue
             label = clean_text(table.value(row, "工程")) or ""

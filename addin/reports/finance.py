@@ -16,6 +16,7 @@ the grade ``-`` stay as they are, so a negative amount is still a number.
 from __future__ import annotations
 
 import csv
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -226,8 +227,8 @@ def read_finance_tables(path: str | os.PathLike, made: date | None = None) -> tu
 
 
 def _csv_value(name: str, value: object, source_format: str | None) -> object:
-    if value is None:
-        return ""
+    if value is None or isinstance(value, float) and not math.isfinite(value):
+        return ""  # NaN or infinity, only in a crafted report: no reader takes them
     if isinstance(value, datetime):
         return value.strftime("%Y/%m/%d %H:%M")
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from addin.fiscal import FiscalYearError, parse_fiscal_year
 from addin.forms import layout as T
-from addin.normalize import clean_text
+from addin.normalize import clean_text, normalize_name
 from addin.validation.codes import make_issue, shown
 from addin.validation.fields import ENTRY_SCHEMA, KPI_SCHEMA, check_row
 from addin.validation.issues import ERROR, Issue
@@ -21,7 +21,7 @@ _PERCENT_UNITS = {header_key(u) for u in PERCENT_UNITS}
 
 def department_of(records: WorkbookRecords) -> str | None:
     """The department from the hidden sheet, else from the file name ``R8_<課>.xlsx``."""
-    text = clean_text(records.meta_value(T.META_DEPARTMENT))
+    text = normalize_name(records.meta_value(T.META_DEPARTMENT))
     if text:
         return text
     return department_from_name(records.path)

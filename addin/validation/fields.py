@@ -23,6 +23,7 @@ from addin.normalize import (
     NotANumber,
     clean_text,
     fold_width,
+    normalize_id,
     parse_amount_thousand_yen,
     parse_choice,
     parse_grade,
@@ -73,8 +74,7 @@ def _text(value: object) -> str | None:
 
 
 def _id(value: object) -> str | None:
-    text = _text(value)
-    return fold_width(text) if text is not None else None
+    return normalize_id(_text(value))
 
 
 def _choice(parser: Callable[[object], str | None]) -> Callable[[RawCell, bool], object]:

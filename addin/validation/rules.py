@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from addin.fiscal import FiscalYearError, format_fiscal_year_long, parse_fiscal_year
 from addin.forms import layout as T
-from addin.normalize import NotANumber, parse_number, parse_percent
+from addin.normalize import NotANumber, normalize_name, parse_number, parse_percent
 from addin.validation.codes import CODES, make_issue
 from addin.validation.issues import Issue
 from addin.validation.records import RawRow, WorkbookRecords
@@ -339,5 +339,5 @@ def department_from_name(path: str) -> str | None:
     """``R8_財政課.xlsx`` -> ``財政課`` (the fallback when the hidden sheet is missing)."""
     stem = os.path.splitext(os.path.basename(path))[0]
     match = _FILE_NAME.match(stem)
-    return match.group(1).strip() if match else None
+    return normalize_name(match.group(1)) if match else None
 
