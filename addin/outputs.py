@@ -24,7 +24,11 @@ Named = tuple[str, "str | os.PathLike | None"]
 
 
 def _key(path: Path) -> str:
-    return os.path.normcase(os.path.abspath(path.resolve())).casefold()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop among the inputs (listed as unreadable): its name as given
+        resolved = path
+    return os.path.normcase(os.path.abspath(resolved)).casefold()
 
 
 def _same(a: Path, b: Path) -> bool:
