@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import click
 from addin import __version__
 from addin.errors import ReformError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 log = logging.getLogger(__name__)
 
 
@@ -24,6 +25,15 @@ class ReformCommand(click.Command):
     """Turns a ReformError into a Japanese message and exit 2; anything unexpected is logged, not dumped."""
 
     def invoke(self, ctx: click.Context):
+        from addin.xlsx.writer import collect_cuts
+
+        with collect_cuts() as cuts:
+            try:
+                return self._invoke(ctx)
+            finally:
+                _echo_cuts(cuts)
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ReformError as exc:
@@ -40,8 +50,84 @@ class ReformCommand(click.Command):
             ctx.exit(EXIT_USAGE)
 
 
+def _echo_cuts(cuts) -> None:
+    """A text cut to fit a cell is said, never silent (the cell itself ends with a note)."""
+    from addin.xlsx.writer import CELL_LIMIT
+
+    for cut in cuts:
+        click.echo(f"注意: {cut.path} のシート「{cut.sheet}」セル {cut.cell} の文字（{cut.length:,}文字）は Excel の1セルの上限"
+                   f"（{CELL_LIMIT:,}文字）を超えるため、途中までにして省略の印を付けました。全文は --json の出力と提出された"
+                   "ファイルにあります。", err=True)
+
+
 class ReformGroup(click.Group):
+    """Click's English usage errors become Japanese (exit 2); Ctrl+C is said in Japanese and exits 130."""
+
     command_class = ReformCommand
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "reform"
+            click.echo(f"エラー: {_usage_message(exc)}\n使い方は「{command} --help」で確かめられます。", err=True)
+            code = EXIT_USAGE
+        except click.ClickException as exc:
+            click.echo(f"エラー: {exc.format_message()}", err=True)
+            code = exc.exit_code
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("\n中断しました（Ctrl+C）。必要ならもう一度実行してください。", err=True)
+            code = EXIT_INTERRUPTED
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+_PATH_PROBLEMS = (  # click.Path's messages (English) → what to do
+    (re.compile(r"'(.+)' does not exist\.$"), "{} がありません。ファイル名とフォルダを確かめてください。"),
+    (re.compile(r"'(.+)' is a file\.$"), "{} はファイルです。フォルダを指定してください。"),
+    (re.compile(r"'(.+)' is a directory\.$"), "{} はフォルダです。ファイルを指定してください。"),
+    (re.compile(r"'(.+)' is not readable\.$"), "{} を読めません。権限を確かめてください。"),
+    (re.compile(r"'(.+)' is not writable\.$"), "{} に書き込めません。権限を確かめてください。"),
+    (re.compile(r"^(.+) is not in the range (.+)\.$"), "{} は範囲（{}）の外です。"),
+    (re.compile(r"^'(.*)' is not one of (.+)\.$"), "{} は選べません（{} のどれかにしてください）。"),
+    (re.compile(r"^'(.*)' is not a valid (?:integer|float|number)"), "{} は数として読めません。数を指定してください。"),
+)
+_EXTRA = re.compile(r"unexpected extra arguments? \((.+)\)")
+
+
+def _param_name(exc: click.BadParameter) -> str:
+    param = exc.param
+    if param is None:
+        return exc.param_hint if isinstance(exc.param_hint, str) else "引数"
+    return param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """A usage error in Japanese; our own messages (already Japanese) are kept as they are."""
+    if isinstance(exc, click.MissingParameter):
+        return f"{_param_name(exc)} を指定してください。"
+    if isinstance(exc, click.NoSuchOption):
+        near = f"（{'、'.join(exc.possibilities)} のことですか）" if exc.possibilities else ""
+        return f"{exc.option_name} というオプションはありません{near}。"
+    if isinstance(getattr(exc, "command_name", None), str):  # click's NoSuchCommand
+        return f"{exc.command_name} というコマンドはありません。「reform --help」で一覧を見られます。"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"{exc.option_name} の後に値を指定してください。"
+    if isinstance(exc, click.BadParameter):
+        for pattern, text in _PATH_PROBLEMS:
+            found = pattern.search(exc.message)
+            if found:
+                return f"{_param_name(exc)}: {text.format(*found.groups())}"
+        if exc.message.isascii():
+            return f"{_param_name(exc)} の値が正しくありません（{exc.message}）。"
+        return f"{_param_name(exc)}: {exc.message}"
+    extra = _EXTRA.search(exc.message)
+    if extra:
+        return f"余分な引数 {extra.group(1)} があります。ファイル名に空白があるときは \"\" で囲んでください。"
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        return "コマンドを指定してください。\n" + exc.format_message()
+    return exc.message if not exc.message.isascii() else f"コマンドの指定が正しくありません（{exc.message}）。"
 
 
 def _year_option(required: bool = False):
@@ -70,6 +156,15 @@ def _log_beside(folder: Path) -> None:
     from addin.log import setup_log
 
     setup_log(folder)
+
+
+def _check_outputs(plan: str | None, inputs, outputs) -> None:
+    """Refuse, before anything is written, an output that is an input or another output."""
+    from addin.outputs import PLAN, SUBMISSION, check_outputs
+    from addin.validation.validate import collect_inputs
+
+    files = collect_inputs(inputs).files + [Path(p) for p in inputs if Path(p).is_file()]
+    check_outputs([(PLAN, plan), *((SUBMISSION, p) for p in files)], outputs)
 
 
 def _load_plan(path: str):
@@ -139,6 +234,7 @@ def gantt(plan: str, out: str, year: str | None) -> None:
     """
     from addin.reports.gantt import write_gantt
 
+    _check_outputs(plan, (), [("--out", out)])
     loaded = _load_plan(plan)
     chosen = _resolve_year(loaded, year) if (year or loaded.settings.report_year) else None
     click.echo(str(write_gantt(loaded, Path(out), chosen)))
@@ -167,6 +263,8 @@ def validate(plan: str, inputs: tuple[str, ...], year: str | None, json_path: st
                                  return_dir=return_dir)
     for path in [*result.return_lists, *([result.reminder_path] if result.reminder_path else [])]:
         click.echo(str(path))
+    for path in result.removed_lists:
+        click.echo(f"修正済みの課の古い差戻しリストを削除しました: {path}")
     run = result.run
     _echo_summary(run)
     if not run.files:
@@ -196,6 +294,7 @@ def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, 
     from addin.jobs.consolidate import consolidate as run_consolidation
     from addin.jsonio import write_json
 
+    _check_outputs(plan, inputs, [("--out", out), ("--json", json_path), ("--db", db)])
     _log_beside(Path(out).parent)
     loaded = _load_plan(plan)
     result = run_consolidation(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year), Path(out),
@@ -216,8 +315,10 @@ def export_finance(report: str, out: str, csv_dir: str | None) -> None:
 
     Example: reform export-finance 集約_R8.xlsx --out 財政課_R8.xlsx --csv 財政課CSV_R8
     """
+    from addin.outputs import check_outputs
     from addin.reports.finance import export_finance as run_export
 
+    check_outputs([("集約結果", report)], [("--out", out)])
     for path in run_export(Path(report), Path(out), Path(csv_dir) if csv_dir else None):
         click.echo(str(path))
 

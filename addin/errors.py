@@ -7,6 +7,7 @@ Problems *in* the data (a wrong cell in a department workbook) are values,
     ├── PlanError               the plan workbook is missing or broken (carries problems)
     ├── UnreadableWorkbook      a file is not a readable, safe .xlsx (carries code and reason)
     └── OutputError             an output cannot be written (open in Excel, no permission, disk full)
+        └── OutputConflict      an output path is an input or another output of the same run
 
 Every message is Japanese and says what to do; the CLI and the Excel glue
 show ``str(exc)`` and never a traceback.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass
 
-__all__ = ["ReformError", "PlanError", "PlanProblem", "UnreadableWorkbook", "OutputError", "explain_os_error"]
+__all__ = ["ReformError", "PlanError", "PlanProblem", "UnreadableWorkbook", "OutputError", "OutputConflict", "explain_os_error"]
 
 
 class ReformError(Exception):
@@ -74,6 +75,18 @@ class OutputError(ReformError):
 
     def __reduce__(self):
         return (type(self), (self.path, self.reason))
+
+
+class OutputConflict(OutputError):
+    """An output would replace an input or another output; refused before anything is written."""
+
+    def __init__(self, label: str, path: object, other_label: str, other: object):
+        self.label, self.other_label, self.other = label, other_label, other
+        super().__init__(path, f"{label}（{path}）が{other_label}（{other}）と同じファイルです。"
+                               "上書きしないよう、別の出力先を指定してください。")
+
+    def __reduce__(self):
+        return (type(self), (self.label, self.path, self.other_label, self.other))
 
 
 def explain_os_error(exc: OSError) -> str:

@@ -7,12 +7,16 @@ are plain integers; only input and output know about eras.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import unicodedata
 
 from addin.vocab import ERA_LETTERS, ERAS
 
-__all__ = ["parse_fiscal_year", "format_fiscal_year", "format_fiscal_year_long", "fiscal_years", "FiscalYearError"]
+__all__ = ["parse_fiscal_year", "format_fiscal_year", "format_fiscal_year_long", "fiscal_years", "FiscalYearError",
+           "japanese_date"]
+
+_WEEKDAYS = "月火水木金土日"
 
 # First Western year of each era, minus one: era year N is base + N.
 _ERAS = {**ERAS, **{letter: ERAS[era] for letter, era in ERA_LETTERS.items()}}
@@ -70,3 +74,15 @@ def format_fiscal_year_long(year: int) -> str:
 def fiscal_years(start: int, end: int) -> list[int]:
     """Every fiscal year from start to end, both included."""
     return list(range(start, end + 1))
+
+
+def japanese_date(day: _dt.date | _dt.datetime, weekday: bool = False) -> str:
+    """``令和8年12月2日`` (``令和元年5月1日``; ``平成31年4月30日`` before Reiwa), optionally with ``（水）``."""
+    if isinstance(day, _dt.datetime):
+        day = day.date()
+    if day >= _dt.date(2019, 5, 1):
+        era, number = "令和", day.year - 2018
+    else:
+        era, number = "平成", day.year - 1988
+    text = f"{era}{'元' if number == 1 else number}年{day.month}月{day.day}日"
+    return text + (f"（{_WEEKDAYS[day.weekday()]}）" if weekday else "")

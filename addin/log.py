@@ -23,6 +23,10 @@ _LOGGER.addHandler(logging.NullHandler())
 class _FileHandler(logging.FileHandler):
     """Our handler, so setup_log can replace the one it added before."""
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        # A log that cannot be written (a full disk) must not print logging's traceback on the screen.
+        pass
+
 
 def setup_log(out_dir: str | os.PathLike) -> Path:
     """Send the package's log (with tracebacks) to ``out_dir/reform.log`` and return that path."""
@@ -35,7 +39,7 @@ def setup_log(out_dir: str | os.PathLike) -> Path:
             handler.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = _FileHandler(path, mode="a", encoding="utf-8")
+        handler = _FileHandler(path, mode="a", encoding="utf-8", errors="backslashreplace")  # names not UTF-8
     except OSError as exc:
         raise OutputError(path, explain_os_error(exc)) from exc
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -16,8 +16,8 @@ from addin.vocab import GRADES, MONEY_UNITS, PERCENT_SUFFIXES, PERCENT_UNITS, PR
 
 __all__ = [
     "fold_width", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
-    "parse_grade", "parse_choice", "NotANumber", "NotAChoice", "normalize_id", "normalize_name",
-    "parse_in_unit", "unit_kind", "WrongUnit", "PERCENT", "MONEY", "COUNT",
+    "parse_grade", "parse_choice", "grade_spellings", "progress_spellings", "NotANumber", "NotAChoice",
+    "normalize_id", "normalize_name", "parse_in_unit", "unit_kind", "WrongUnit", "PERCENT", "MONEY", "COUNT",
 ]
 
 
@@ -222,6 +222,22 @@ def parse_in_unit(value: object, unit: object, number_format: str | None = None)
     if kind == COUNT and own[:1] in _SECTIONS and own[1:] == suffix:
         return _to_number(number / _SECTIONS[own[0]])  # 「620万枚」 for a KPI in 万枚 is 620
     raise WrongUnit(value)
+
+
+def grade_spellings() -> tuple[str, ...]:
+    """The one-character spellings of a grade that :func:`parse_grade` accepts (a, Ａ, ｂ, －, ー …).
+
+    The form's own count of what is wrong looks typed text up among these.
+    """
+    letters = [g for g in GRADES if g != "-"]
+    letters += [g.lower() for g in letters]
+    full = [chr(ord(g) + 0xFEE0) for g in letters]  # Ａ is A shifted into the full-width block
+    return tuple(dict.fromkeys([*letters, *full, *_DASHES]))
+
+
+def progress_spellings() -> tuple[str, ...]:
+    """What :func:`parse_choice` accepts for 進捗: the values and their usual synonyms."""
+    return tuple(dict.fromkeys([*PROGRESS, *PROGRESS_SYNONYMS]))
 
 
 def parse_grade(value: object) -> str | None:

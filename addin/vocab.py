@@ -7,7 +7,8 @@ the form's lists to these tuples so they cannot drift apart again.
 
 __all__ = [
     "GRADES", "GRADE_RANK", "PROGRESS", "PROGRESS_SYNONYMS", "PROGRESS_ATTENTION", "PERCENT_UNITS",
-    "PERCENT_SUFFIXES", "MONEY_UNITS", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED", "RUN_SUMMARY_LABELS",
+    "PERCENT_SUFFIXES", "MONEY_UNITS", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED",
+    "RUN_SUMMARY_LABELS", "SETTING_NOT_SET",
 ]
 
 # 自己評価 / 事務局評価 / 委員会評価. ``-`` is 評価対象外 and has no rank.
@@ -47,3 +48,6 @@ NOT_SUBMITTED = "未提出"
 # The counts of a validation run, as every sheet and the ribbon's 実行結果 label them.
 RUN_SUMMARY_LABELS = (("files", "ファイル数"), ("ok", "正常"), ("invalid", "要修正"), ("unreadable", "読めない"),
                       ("errors", "エラー件数"), ("warnings", "警告件数"))
+
+# A 設定 row the forms and letters need (提出期限, 提出先, 問合せ先) that the plan leaves blank: shown, never a gap.
+SETTING_NOT_SET = "（設定シートに未記入）"

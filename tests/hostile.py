@@ -233,3 +233,32 @@ def make_simple(folder: Path) -> dict[str, Path]:
     write_zip(folder / "book.xlsb", {"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"})
     made["book.xlsb"] = folder / "book.xlsb"
     return made
+
+
+# --- far cells: a used range that would make a reader allocate gigabytes -------------------------
+
+def add_far_cell(src: Path, dst: Path, sheet: str, xml: str = '<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+                 row: int = 1048576) -> Path:
+    """Copy the workbook ``src`` to ``dst`` with ``xml`` (cells) appended in a new last row ``row`` of ``sheet``."""
+    from addin.xlsx.scan import sheet_parts
+
+    with zipfile.ZipFile(src) as zf:
+        member = sheet_parts(zf)[sheet]
+    data = members(src)[member].decode("utf-8")
+    row_xml = f'<row r="{row}">{xml}</row>' if row else xml
+    if "</sheetData>" in data:
+        data = data.replace("</sheetData>", row_xml + "</sheetData>")
+    else:
+        data = data.replace("<sheetData/>", f"<sheetData>{row_xml}</sheetData>")
+    return rewrite(src, dst, {member: data.encode("utf-8")})
+
+
+def replace_in_sheet(src: Path, dst: Path, sheet: str, old: str, new: str) -> Path:
+    """Copy ``src`` to ``dst`` with one text replaced in the XML of ``sheet`` (a dimension, say)."""
+    from addin.xlsx.scan import sheet_parts
+
+    with zipfile.ZipFile(src) as zf:
+        member = sheet_parts(zf)[sheet]
+    data = members(src)[member].decode("utf-8")
+    assert old in data, old
+    return rewrite(src, dst, {member: data.replace(old, new, 1).encode("utf-8")})

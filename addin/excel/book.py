@@ -22,6 +22,18 @@ class ExcelBook(Protocol):
 
     def sheet_rows(self, name: str) -> list[list[object]] | None: ...
     def write_rows(self, name: str, rows: Sequence[Sequence[object]], hidden_columns: Sequence[int] = ()) -> None: ...
+    def _add_sheet(self, name: str):
+        """A new last sheet; a department form locks its structure (no password), so unlock it meanwhile."""
+        api = self.book.api
+        locked = bool(api.ProtectStructure)
+        if locked:
+            api.Unprotect()
+        try:
+            return self.book.sheets.add(name, after=self.book.sheets[-1])
+        finally:
+            if locked:
+                api.Protect(Structure=True)
+
     def save_copy(self, target: Path) -> None: ...
     # 入力チェック (addin.validation.marks.MarkTarget): a cell's own fill and comment, read and put back.
     def cell_state(self, sheet: str, cell: str) -> dict | None: ...
@@ -51,7 +63,7 @@ class XlwingsBook:
         return [list(row) for row in values]
 
     def write_rows(self, name: str, rows: Sequence[Sequence[object]], hidden_columns: Sequence[int] = ()) -> None:
-        sheet = self._sheet(name) or self.book.sheets.add(name, after=self.book.sheets[-1])
+        sheet = self._sheet(name) or self._add_sheet(name)
         sheet.clear()
         if rows:
             width = max(len(r) for r in rows)

@@ -12,6 +12,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.forms import layout as T
+from addin.forms.cells import fit_row_height
 from addin.xlsx.tables import find_table
 
 __all__ = ["fill_sheet", "fill_department_workbook", "MissingColumn"]
@@ -41,6 +42,8 @@ def fill_sheet(ws: Worksheet, key_headers: Sequence[str], values: Mapping[Hashab
             continue
         for header, value in values[key].items():
             ws.cell(row=index + 1, column=table.columns[header] + 1, value=value)
+        # As Excel does when a clerk types into a row of automatic height: the row grows with its text.
+        fit_row_height(ws, index + 1, ws.row_dimensions[index + 1].height or 0.0)
         written += 1
     return written
 

@@ -2,9 +2,12 @@
 
 The layout (sheet names, headers, the header row, which columns are input) comes from
 :mod:`addin.forms.layout`; this module only decides how it looks and how Excel guides the
-department while it types. Excel's own checks here guide and never replace validation:
-anything SPEC accepts (全角のＡ, 123万円, 予定通り) must get through, so only the text-length
-limit of 取組状況 blocks; the other checks ask "continue?" (error style ``warning``).
+department while it types. Departments have neither Python nor the add-in, so the form itself
+must tell the truth: Excel's checks refuse (error style ``stop``) exactly what validation would
+reject as typed (a value outside a list, a negative amount, text over its limit), and the count
+cell counts what validation would reject among the cells Excel cannot refuse (blank or only
+spaces, a value pasted past the list), with the same condition that colours the cell orange.
+Free-form values SPEC accepts (123万円, 全角の数字) are not lists and get through.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from pathlib import Path
 from typing import Iterator
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,19 +30,22 @@ from addin.atomic import atomic_write
 from addin.errors import ReformError
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.forms import layout as T
-from addin.forms.cells import LINE_HEIGHT
+from addin.forms.cells import fit_row_height, mark_overflow
+from addin.forms.count import Counted, count_formula, highlight_problems, problem_condition
 from addin.forms.cells import fixed as _fixed
 from addin.forms.cells import input_cell as _input
-from addin.forms.guide import build_guide_sheet, build_meta_sheet
-from addin.vocab import GRADES, PROGRESS
+from addin.forms.guide import build_guide_sheet, build_meta_sheet, print_header
+from addin.names import distinct_parts, file_part, inside
+from addin.normalize import grade_spellings, progress_spellings
+from addin.outputs import PLAN, check_outputs
 from addin.plan.model import Item, Kpi, Plan
+from addin.vocab import GRADES, PROGRESS
 from addin.xlsx.styles import (
     BOLD_FONT,
     CENTER,
     COUNT_FONT,
     DONE_FONT,
     LOCKED,
-    MISSING_FILL,
     NOTE_FONT,
     SUBTITLE_FONT,
     TITLE_FONT,
@@ -47,31 +54,42 @@ from addin.xlsx.styles import (
     set_widths,
     setup_print,
     style_header_row,
-    text_lines,
 )
 
-__all__ = ["build_department_workbook", "generate_workbooks", "count_formula"]
+__all__ = ["build_department_workbook", "generate_workbooks", "count_formula", "problem_condition", "Counted",
+           "INPUT_LAYOUT", "KPI_LAYOUT", "COUNT_LABEL", "COUNT_DONE"]
 
 FIRST_DATA_ROW = T.HEADER_ROW + 1
-COUNT_CELL = "D2"  # on 入力: 「未入力 N 件」, computed by Excel on open
-# A number shown as 「未入力 3 件」, and as 「未入力なし」 once everything required is filled.
-COUNT_FORMAT = '"未入力 "0" 件";"未入力 "0" 件";"未入力なし"'
+COUNT_CELL = "D2"  # on 入力: 「未入力・入力誤り N 件」, computed by Excel on open
+COUNT_LABEL = "未入力・入力誤り"
+COUNT_DONE = "提出できます"
+# A number shown as 「未入力・入力誤り 3 件」, and as 「提出できます」 exactly when it is 0.
+COUNT_FORMAT = f'"{COUNT_LABEL} "0" 件";"{COUNT_LABEL} "0" 件";"{COUNT_DONE}"'
+# Title-area inputs (not required, not read by validation): who filled the form and how to reach them.
+WRITER_LABEL, WRITER_CELL = ("E2", "記入者"), "F2"
+CONTACT_LABEL, CONTACT_CELL = ("G2", "連絡先"), "H2"
 
-INPUT_WIDTHS = {"項目ID": 9, "改革項目": 20, "主な取組": 32, "取組状況": 46, "自己評価": 9, "進捗": 11,
-                "効果額（千円）": 12, "今後の課題・方向性": 34}
-KPI_WIDTHS = {"項目ID": 9, "指標名": 40, "単位": 8, "基準値": 13, "目標値": 13, "実績値": 13, "備考": 46}
+# Column order of each table: the read-back headers first, in their first version's places (cell
+# addresses in earlier messages and tests stay valid), then the grey reference columns.
+INPUT_LAYOUT = T.INPUT_HEADERS + (T.INPUT_ROLE, T.INPUT_PHASE)
+KPI_LAYOUT = T.KPI_HEADERS + (T.KPI_BASELINE_YEAR, T.KPI_TARGET_YEAR, T.KPI_DIRECTION)
+INPUT_WIDTHS = {"項目ID": 9, "改革項目": 20, "主な取組": 28, "取組状況": 46, "自己評価": 9, "進捗": 11,
+                "効果額（千円）": 12, "今後の課題・方向性": 30, T.INPUT_ROLE: 16, T.INPUT_PHASE: 24}
+KPI_WIDTHS = {"項目ID": 9, "指標名": 36, "単位": 8, "基準値": 13, "目標値": 13, "実績値": 13, "備考": 40,
+              T.KPI_BASELINE_YEAR: 9, T.KPI_TARGET_YEAR: 9, T.KPI_DIRECTION: 8}
 MIN_ROW_HEIGHT = 75.0  # points: room for a few lines of 取組状況 before anyone resizes the row
+WHOLE_PERIOD = "計画期間を通じて実施"
+NO_PHASE_THIS_YEAR = "（今年度に当たる工程なし）"
+UP, DOWN = "増やす", "減らす"
 
 # Leading marks that make an amount negative (SPEC: out_of_range); checked by Excel as a warning.
 _NEGATIVE_AMOUNT_FORMULA = ('AND(LEFT({c},1)<>"-",LEFT({c},1)<>"－",LEFT({c},1)<>"△",LEFT({c},1)<>"▲",'
                             'LEFT({c},4)<>"マイナス")')
 
 
-def _lay_out_table(ws, cols: dict[str, str], widths: dict[str, float], freeze_at: str, columns: int,
-                   rows: int) -> tuple[int, int]:
-    """Widths, frozen header, print setup and print area of an input table; returns its first and last data rows."""
+def _lay_out_table(ws, cols: dict[str, str], freeze_at: str, columns: int, rows: int) -> tuple[int, int]:
+    """Frozen header, print setup and print area of an input table; returns its first and last data rows."""
     first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + rows - 1
-    set_widths(ws, {cols[name]: width for name, width in widths.items()})
     ws.freeze_panes = f"{cols[freeze_at]}{FIRST_DATA_ROW}"
     setup_print(ws, f"{T.HEADER_ROW}:{T.HEADER_ROW}")
     ws.print_area = f"A1:{get_column_letter(columns)}{max(last, T.HEADER_ROW)}"
@@ -97,10 +115,13 @@ def _validation(ws: Worksheet, ref: str, *, type: str, formula1: str | None = No
     return dv
 
 
-def _highlight_missing(ws: Worksheet, ref: str, top_left: str) -> None:
-    """Required and still empty (or only spaces): orange until filled."""
-    ws.conditional_formatting.add(ref, FormulaRule(formula=[f'LEN(TRIM({top_left}))=0'], fill=MISSING_FILL,
-                                                   stopIfTrue=False))
+def _writer_cells(ws: Worksheet) -> None:
+    """記入者 and 連絡先: who filled the form (optional inputs in the title area)."""
+    for (label_ref, label), input_ref in ((WRITER_LABEL, WRITER_CELL), (CONTACT_LABEL, CONTACT_CELL)):
+        ws[label_ref] = label
+        ws[label_ref].font = BOLD_FONT
+        ws[label_ref].alignment = Alignment(horizontal="right", vertical="center")
+        _input(ws[input_ref], Alignment(vertical="center", shrink_to_fit=True))
 
 
 def _info_row(ws: Worksheet, department: str, year: int) -> None:
@@ -115,40 +136,59 @@ def _info_row(ws: Worksheet, department: str, year: int) -> None:
     ws.row_dimensions[2].height = 20
 
 
-def _required_ranges(columns: dict[str, str], required: tuple[str, ...], first: int, last: int) -> list[str]:
-    if last < first:
-        return []
-    return [f"{columns[name]}{first}:{columns[name]}{last}" for name in required]
+def _role(item: Item, department: str) -> str:
+    """主担当, or 関係課 with the lead named (the lead reports the KPIs)."""
+    if item.lead == department:
+        return T.LEAD_ROLE
+    return f"{T.RELATED_ROLE}\n（主担当：{item.lead}）"
 
 
-def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, items: list[Item]) -> list[str]:
-    """Fill 入力; returns the ranges of its required cells (for the count of what is left)."""
-    cols = _column_letters(T.INPUT_HEADERS)
+def _phase_this_year(plan: Plan, item: Item, year: int) -> str:
+    """The 工程 whose bar includes ``year`` (進捗 is judged against it)."""
+    if not plan.bars_by_item.get(item.item_id):
+        return f"{WHOLE_PERIOD}（{plan.period_label}）"
+    labels = [f"{bar.label}（{format_fiscal_year(bar.start)}～{format_fiscal_year(bar.end)}）"
+              for bar in plan.bars_for(item) if bar.start <= year <= bar.end]
+    return "\n".join(labels) or NO_PHASE_THIS_YEAR
+
+
+def _direction(kpi: Kpi) -> str | None:
+    if kpi.baseline is None or kpi.target is None or kpi.baseline == kpi.target:
+        return None
+    return DOWN if kpi.lower_is_better else UP
+
+
+def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, items: list[Item]) -> list[Counted]:
+    """Fill 入力; returns the ranges the count cell counts."""
+    cols = _column_letters(INPUT_LAYOUT)
     year_long = format_fiscal_year_long(year)
     _title_block(ws, f"{year_long} {plan.settings.plan_name} 取組状況調書（{department}）")
     _info_row(ws, department, year)
+    _writer_cells(ws)
     ws["A3"] = ("黄色のセルに入力してください。灰色のセルは計画で定められた内容のため変更できません。"
-                "オレンジ色のセルは未入力の必須項目です（入力すると色が消えます）。")
+                "オレンジ色のセルは未入力か一覧にない値です（正しく入力すると色が消えます）。"
+                f"進捗は「{T.INPUT_PHASE}」の予定に対して選んでください。")
     ws["A3"].font = NOTE_FONT
-    for col, name in enumerate(T.INPUT_HEADERS, start=1):
+    for col, name in enumerate(INPUT_LAYOUT, start=1):
         ws.cell(row=T.HEADER_ROW, column=col, value=name)
-    style_header_row(ws, T.HEADER_ROW, 1, len(T.INPUT_HEADERS))
+    style_header_row(ws, T.HEADER_ROW, 1, len(INPUT_LAYOUT))
     ws.row_dimensions[T.HEADER_ROW].height = 30
+    set_widths(ws, {cols[name]: width for name, width in INPUT_WIDTHS.items()})
 
     for row, item in enumerate(items, start=FIRST_DATA_ROW):
         _fixed(ws[f"{cols['項目ID']}{row}"], item.item_id, align=Alignment(horizontal="center", vertical="top"))
         _fixed(ws[f"{cols['改革項目']}{row}"], item.name)
         _fixed(ws[f"{cols['主な取組']}{row}"], item.actions or item.content or None)
+        _fixed(ws[f"{cols[T.INPUT_ROLE]}{row}"], _role(item, department))
+        _fixed(ws[f"{cols[T.INPUT_PHASE]}{row}"], _phase_this_year(plan, item, year))
         for name in T.INPUT_COLUMNS:
             centered = name in ("自己評価", "進捗")
             _input(ws[f"{cols[name]}{row}"], CENTER if centered else WRAP_TOP)
         ws[f"{cols['効果額（千円）']}{row}"].number_format = "#,##0"
         ws[f"{cols['効果額（千円）']}{row}"].alignment = Alignment(horizontal="right", vertical="top")
-        lines = max(text_lines(item.name, INPUT_WIDTHS["改革項目"]),
-                    text_lines(item.actions or item.content or "", INPUT_WIDTHS["主な取組"]))
-        ws.row_dimensions[row].height = max(MIN_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
+        fit_row_height(ws, row, MIN_ROW_HEIGHT)
 
-    first, last = _lay_out_table(ws, cols, INPUT_WIDTHS, "主な取組", len(T.INPUT_HEADERS), len(items))
+    first, last = _lay_out_table(ws, cols, "主な取組", len(INPUT_LAYOUT), len(items))
     if last < first:
         return []
 
@@ -161,28 +201,30 @@ def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, it
                 prompt_title="取組状況（必須）",
                 prompt=f"{year_long}に実施した取組の内容と成果を具体的に記入してください（{T.STATUS_MAX_LENGTH:,}字以内）。")
     _validation(ws, ref("自己評価"), type="list", formula1=f'"{",".join(GRADES)}"',
-                error_style="warning", error_title="自己評価",
-                error="自己評価は A・B・C・- のいずれかを選んでください（全角のＡ・Ｂ・Ｃも受け付けます）。このまま入力しますか？",
+                error_style="stop", error_title="自己評価",
+                error="自己評価は一覧の A・B・C・- から選んでください。一覧にない値は入力できません。",
                 prompt_title="自己評価（必須）",
                 prompt="A：効果が増大　B：以前と同様の成果・効果　C：効果が薄い又は取組内容に疑義　-：評価対象外（未実施など）")
     _validation(ws, ref("進捗"), type="list", formula1=f'"{",".join(PROGRESS)}"',
-                error_style="warning", error_title="進捗",
-                error=f"進捗は {'・'.join(PROGRESS)} のいずれかを選んでください。このまま入力しますか？",
-                prompt_title="進捗（必須）", prompt="工程表の予定に対する進み具合を一覧から選んでください。")
+                error_style="stop", error_title="進捗",
+                error=f"進捗は一覧の {'・'.join(PROGRESS)} から選んでください。一覧にない値は入力できません。",
+                prompt_title="進捗（必須）", prompt=f"「{T.INPUT_PHASE}」の予定に対する進み具合を一覧から選んでください。")
     amount = f"{cols['効果額（千円）']}{first}"
     _validation(ws, ref("効果額（千円）"), type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=amount),
-                error_style="warning", error_title="効果額",
-                error="効果額にマイナスは入力できません。削減額・増収額をプラスの金額で入力してください。このまま入力しますか？",
+                error_style="stop", error_title="効果額",
+                error="効果額にマイナスは入力できません。削減額・増収額をプラスの金額で入力してください。",
                 prompt_title="効果額（千円）（任意）",
                 prompt="取組による削減額・増収額を千円単位で入力してください。例：1,234　123万円（=1,230千円）。効果額がなければ空欄のまま。")
     _validation(ws, ref("今後の課題・方向性"), type="textLength", operator="lessThanOrEqual",
-                formula1=str(T.TEXT_MAX_LENGTH), error_style="warning", error_title="文字数の上限",
-                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。このまま入力しますか？",
+                formula1=str(T.TEXT_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
+                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。",
                 prompt_title="今後の課題・方向性（任意）", prompt="次年度以降の課題と取組の方向性を記入してください。")
-    ranges = _required_ranges(cols, T.REQUIRED_INPUT_COLUMNS, first, last)
-    for name, rng in zip(T.REQUIRED_INPUT_COLUMNS, ranges):
-        _highlight_missing(ws, rng, f"{cols[name]}{first}")
-    return ranges
+    for name in ("取組状況", "今後の課題・方向性"):
+        mark_overflow(ws, ref(name), INPUT_WIDTHS[name])
+    choices = {"自己評価": grade_spellings(), "進捗": progress_spellings()}
+    counted = [Counted(ref(name), choices.get(name)) for name in T.REQUIRED_INPUT_COLUMNS]
+    highlight_problems(ws, counted)
+    return counted
 
 
 def _kpi_number_format(value: float | None) -> str:
@@ -192,67 +234,62 @@ def _kpi_number_format(value: float | None) -> str:
     return "#,##0.##"
 
 
-def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis: list[Kpi]) -> list[str]:
-    """Fill KPI実績; returns the ranges of its required cells."""
-    cols = _column_letters(T.KPI_HEADERS)
+def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis: list[Kpi]) -> list[Counted]:
+    """Fill KPI実績; returns the ranges the count cell counts (a blank 実績値)."""
+    cols = _column_letters(KPI_LAYOUT)
     _title_block(ws, f"{format_fiscal_year_long(year)} KPI実績（{department}）")
     _info_row(ws, department, year)
     if kpis:
-        ws["A3"] = (f"{format_fiscal_year_long(year)}の実績値を黄色のセルに入力してください。"
+        ws["A3"] = (f"{format_fiscal_year_long(year)}の実績値を黄色のセルに入力してください（未確定なら空欄のまま備考に理由を書いてください。"
+                    "空欄の実績値は「入力」シートの件数に数えられます）。"
                     "単位が「%」の指標は 26 または 26% のように入力してください（どちらも26%として扱います）。")
         ws["A3"].font = NOTE_FONT
     else:
         ws["A3"] = "この課が報告するKPIはありません（この課が主担当の改革項目にKPIがないため、このシートへの入力は不要です）。"
         ws["A3"].font = SUBTITLE_FONT
-    for col, name in enumerate(T.KPI_HEADERS, start=1):
+    for col, name in enumerate(KPI_LAYOUT, start=1):
         ws.cell(row=T.HEADER_ROW, column=col, value=name)
-    style_header_row(ws, T.HEADER_ROW, 1, len(T.KPI_HEADERS))
+    style_header_row(ws, T.HEADER_ROW, 1, len(KPI_LAYOUT))
     ws.row_dimensions[T.HEADER_ROW].height = 30
+    set_widths(ws, {cols[name]: width for name, width in KPI_WIDTHS.items()})
     right = Alignment(horizontal="right", vertical="top")
+    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
     for row, kpi in enumerate(kpis, start=FIRST_DATA_ROW):
         _fixed(ws[f"{cols['項目ID']}{row}"], kpi.item_id, align=Alignment(horizontal="center", vertical="top"))
         _fixed(ws[f"{cols['指標名']}{row}"], kpi.name)
-        _fixed(ws[f"{cols['単位']}{row}"], kpi.unit, align=Alignment(horizontal="center", vertical="top"))
+        _fixed(ws[f"{cols['単位']}{row}"], kpi.unit, align=center)
         _fixed(ws[f"{cols['基準値']}{row}"], kpi.baseline, _kpi_number_format(kpi.baseline), right)
         _fixed(ws[f"{cols['目標値']}{row}"], kpi.target, _kpi_number_format(kpi.target), right)
+        _fixed(ws[f"{cols[T.KPI_BASELINE_YEAR]}{row}"], format_fiscal_year(kpi.baseline_year), align=center)
+        _fixed(ws[f"{cols[T.KPI_TARGET_YEAR]}{row}"], format_fiscal_year(kpi.target_year), align=center)
+        _fixed(ws[f"{cols[T.KPI_DIRECTION]}{row}"], _direction(kpi), align=center)
         _input(ws[f"{cols['実績値']}{row}"], right)
         _input(ws[f"{cols['備考']}{row}"])
-        ws.row_dimensions[row].height = max(30.0, text_lines(kpi.name, KPI_WIDTHS["指標名"]) * LINE_HEIGHT + 6)
+        fit_row_height(ws, row, 30.0)
 
-    first, last = _lay_out_table(ws, cols, KPI_WIDTHS, "単位", len(T.KPI_HEADERS), len(kpis))
+    first, last = _lay_out_table(ws, cols, "単位", len(KPI_LAYOUT), len(kpis))
     if last < first:
         return []
 
     actual = f"{cols['実績値']}{first}"
     _validation(ws, f"{actual}:{cols['実績値']}{last}", type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=actual),
-                error_style="warning", error_title="実績値",
-                error="実績値にマイナスは入力できません。このまま入力しますか？",
+                error_style="stop", error_title="実績値",
+                error="実績値にマイナスは入力できません。",
                 prompt_title="実績値",
                 prompt=f"{format_fiscal_year_long(year)}の実績を単位（基準値・目標値と同じ）で入力してください。"
                        "%の指標は 26 または 26% と入力します。未確定なら空欄のまま備考に理由を書いてください。")
     _validation(ws, f"{cols['備考']}{first}:{cols['備考']}{last}", type="textLength", operator="lessThanOrEqual",
-                formula1=str(T.TEXT_MAX_LENGTH), error_style="warning", error_title="文字数の上限",
-                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。このまま入力しますか？",
+                formula1=str(T.TEXT_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
+                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。",
                 prompt_title="備考（任意）", prompt="算定方法の補足や、実績値が未確定の理由などを記入してください。")
-    ranges = _required_ranges(cols, T.REQUIRED_KPI_COLUMNS, first, last)
-    for name, rng in zip(T.REQUIRED_KPI_COLUMNS, ranges):
-        _highlight_missing(ws, rng, f"{cols[name]}{first}")
-    return ranges
-
-
-def count_formula(ranges_by_sheet: dict[str, list[str]]) -> str:
-    """The formula of the 「未入力 N 件」 cell: blank required cells over both sheets.
-
-    COUNTBLANK counts empty cells and cells holding ""; a cell of only spaces counts as filled here
-    (validation still reports it).
-    """
-    parts = [f"COUNTBLANK({quote_sheetname(sheet)}!{rng})" if sheet != T.INPUT_SHEET else f"COUNTBLANK({rng})"
-             for sheet, ranges in ranges_by_sheet.items() for rng in ranges]
-    return "=" + ("+".join(parts) if parts else "0")
+    mark_overflow(ws, f"{cols['備考']}{first}:{cols['備考']}{last}", KPI_WIDTHS["備考"])
+    counted = [Counted(f"{actual}:{cols['実績値']}{last}")]
+    highlight_problems(ws, counted)
+    return counted
 
 
 def build_department_workbook(plan: Plan, department: str, year: int, created: datetime | None = None) -> Workbook:
-    """The entry workbook of one department for one fiscal year (入力, KPI実績, 記入要領, hidden 様式情報)."""
+    """The entry workbook of one department for one fiscal year (入力, KPI実績, 記入要領, very hidden 様式情報)."""
     items = plan.items_for(department)
     if not items:
         raise ReformError(f"計画に「{department}」が担当する改革項目がありません。課名を確認してください。")
@@ -263,10 +300,10 @@ def build_department_workbook(plan: Plan, department: str, year: int, created: d
     ws_guide = wb.create_sheet(T.GUIDE_SHEET)
     ws_meta = wb.create_sheet(T.META_SHEET)
 
-    ranges = {T.INPUT_SHEET: _build_input_sheet(ws_input, plan, department, year, items),
-              T.KPI_SHEET: _build_kpi_sheet(ws_kpi, plan, department, year, plan.kpis_led_by(department))}
+    counted = {T.INPUT_SHEET: _build_input_sheet(ws_input, plan, department, year, items),
+               T.KPI_SHEET: _build_kpi_sheet(ws_kpi, plan, department, year, plan.kpis_led_by(department))}
     count = ws_input[COUNT_CELL]
-    count.value = count_formula(ranges)
+    count.value = count_formula(counted)
     count.number_format = COUNT_FORMAT
     count.font = COUNT_FONT
     count.alignment = Alignment(horizontal="center", vertical="center")
@@ -276,6 +313,11 @@ def build_department_workbook(plan: Plan, department: str, year: int, created: d
         protect_sheet(ws)
     build_guide_sheet(ws_guide, plan, department, year)
     build_meta_sheet(ws_meta, plan, department, year, created or datetime.now())
+    for ws in (ws_input, ws_kpi, ws_guide):
+        print_header(ws, plan, department, year)
+    # Sheets cannot be added, removed, renamed or unhidden; no password, as the sheets (the
+    # secretariat unprotects with 校閲 → ブックの保護).
+    wb.security = WorkbookProtection(lockStructure=True)
 
     # openpyxl stores no computed values: ask Excel to compute every formula (the count) when opening.
     wb.calculation.fullCalcOnLoad = True
@@ -288,35 +330,41 @@ _CHUNK = 16
 _worker_job: tuple | None = None
 
 
-def _init_worker(plan: Plan, year: int, out_dir: Path, created: datetime) -> None:
+def _init_worker(plan: Plan, year: int, out_dir: Path, created: datetime, tagged: frozenset[str]) -> None:
     global _worker_job
-    _worker_job = (plan, year, out_dir, created)
+    _worker_job = (plan, year, out_dir, created, tagged)
 
 
-def _write_one(plan: Plan, year: int, out_dir: Path, created: datetime, department: str) -> Path:
+def _write_one(plan: Plan, year: int, out_dir: Path, created: datetime, tagged: frozenset[str],
+               department: str) -> Path:
     wb = build_department_workbook(plan, department, year, created)
-    return atomic_write(out_dir / T.workbook_name(format_fiscal_year(year), department), wb.save)
+    name = T.workbook_name(format_fiscal_year(year), department, tagged=department in tagged)
+    return atomic_write(inside(out_dir, name), wb.save)
 
 
 def _write_chunk(departments: list[str]) -> list[Path]:
-    plan, year, out_dir, created = _worker_job
-    return [_write_one(plan, year, out_dir, created, department) for department in departments]
+    return [_write_one(*_worker_job, department) for department in departments]
 
 
 def _written(plan: Plan, year: int, out_dir: Path, created: datetime, departments: list[str],
              workers: int) -> Iterator[list[Path]]:
     """Paths in plan order, a chunk at a time; many departments are spread over the processor's cores."""
+    # Departments whose names differ only in letter case would share one file on Windows and macOS.
+    parts = distinct_parts(departments)
+    tagged = frozenset(d for d in departments if parts[d] != file_part(d))
+    forms = [inside(out_dir, T.workbook_name(format_fiscal_year(year), d, tagged=d in tagged)) for d in departments]
+    check_outputs([(PLAN, plan.source)], [("様式", path) for path in forms])  # never the plan itself
+    job = (plan, year, out_dir, created, tagged)
     if workers < 2 or len(departments) < PARALLEL_MIN_DEPARTMENTS:
         for department in departments:
-            yield [_write_one(plan, year, out_dir, created, department)]
+            yield [_write_one(*job, department)]
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from addin.workers import pool as worker_pool
 
     chunks = [departments[i:i + _CHUNK] for i in range(0, len(departments), _CHUNK)]
     # The plan goes to each worker once (initializer); an error in a worker is raised here as it was.
     plan.compute_lookups()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(plan, year, out_dir, created)) as pool:
+    with worker_pool(workers, _init_worker, job) as pool:  # they end with this process
         yield from pool.map(_write_chunk, chunks)
 
 

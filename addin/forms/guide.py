@@ -1,16 +1,19 @@
-"""The sheets around the tables: 記入要領 (instructions) and the hidden 様式情報 (what the form was made from)."""
+"""The sheets around the tables: 記入要領 (instructions), the very hidden 様式情報 (what the form was made from),
+and the page header every printed page of the form carries."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import datetime
 
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.fiscal import format_fiscal_year, format_fiscal_year_long
+from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
 from addin.forms import layout as T
-from addin.forms.cells import LINE_HEIGHT, fixed, input_cell
+from addin.forms.cells import LINE_HEIGHT, fixed, visible_lines
 from addin.plan.model import Plan
+from addin.vocab import SETTING_NOT_SET
 from addin.xlsx.styles import (
     BODY_FONT,
     BOLD_FONT,
@@ -26,19 +29,28 @@ from addin.xlsx.styles import (
     text_lines,
 )
 
-__all__ = ["build_guide_sheet", "build_meta_sheet", "GUIDE_FIELDS"]
+__all__ = ["build_guide_sheet", "build_meta_sheet", "print_header", "guide_fields", "GUIDE_FIELDS"]
 
 
 _GUIDE_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("記入のしかた", [
         ("入力するセル", "黄色のセルに入力してください。灰色のセル（項目ID・改革項目・主な取組、KPIの指標名・基準値・目標値）は"
                          "計画で定められた内容で、保護されているため変更できません。"),
-        ("未入力の表示", "オレンジ色のセルは必須項目で未入力のものです。入力すると色が消えます。"
-                         "「入力」シート上部の「未入力 N 件」が「未入力なし」になれば必須項目はすべて入力済みです。"),
+        ("未入力の表示", "オレンジ色のセルは、必須項目で未入力（空白だけのものを含む）か、一覧にない値のセルです。"
+                         "正しく入力すると色が消えます。「入力」シート上部の「未入力・入力誤り N 件」はその件数で、"
+                         "KPI実績シートの空欄の実績値も数えます。「提出できます」と表示されたら提出してください。"),
         ("取組状況（必須）", f"当該年度に実施した取組の内容と成果・効果を、できるだけ具体的に（件数・金額・割合など）記入してください。"
                              f"{T.STATUS_MAX_LENGTH:,}字以内。セル内の改行は Alt＋Enter（Mac は option＋return）。"),
-        ("自己評価（必須）", "下の「自己評価の基準」により A・B・C・- のいずれかを選んでください。"),
-        ("進捗（必須）", "工程表の予定に対する進み具合を一覧から選んでください。"),
+        ("行の高さ", "行の高さは様式を作成したときの内容に合わせてあります。入力した文章が隠れたら、行番号の下の境界線を"
+                     "ダブルクリックすると高さが合います（行の高さの変更は構いません）。Excel の行の高さには上限があり、"
+                     f"1つのセルでおよそ{visible_lines()}行を超える部分は画面にも印刷にも表示されません"
+                     "（入力した内容は残り、集約されます。全文は数式バーで確認できます）。"
+                     "そのようなセルは文字が赤色になります。"),
+        ("自己評価（必須）", "下の「自己評価の基準」により A・B・C・- のいずれかを一覧から選んでください。"),
+        ("進捗（必須）", f"「{T.INPUT_PHASE}」に示した工程表の今年度の予定に対する進み具合を一覧から選んでください。"),
+        ("担当区分・今年度の工程", f"「{T.INPUT_ROLE}」は、この課が{T.LEAD_ROLE}か{T.RELATED_ROLE}か（{T.RELATED_ROLE}の場合は{T.LEAD_ROLE}の課）を、"
+                                   f"「{T.INPUT_PHASE}」は工程表のうち今年度に当たる工程を示します（いずれも変更できません）。"),
+        ("記入者・連絡先（任意）", "「入力」シート上部に、記入した方の氏名と連絡先（内線など）を入力してください。"),
         ("効果額（千円）（任意）", "取組による経費の削減額・収入の増加額を千円単位で記入してください。"
                                    "1,234　１，２３４　1234千円　123万円（=1,230千円）　1億5千万円（=150,000千円）のいずれの書き方でも読み取れます。"
                                    "効果額がない、又は算定できない場合は空欄のままにしてください。マイナスは入力できません。"),
@@ -49,7 +61,8 @@ _GUIDE_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         ("B", "以前と同様の成果・効果である（現状維持）。"),
         ("C", "実施した取組の効果が薄い、又は取組内容に疑義がある（取組内容の見直しを検討してください）。"),
         ("-", "評価対象外（当該年度は取組を実施していない、工程表で実施時期に当たらない など）。"),
-        ("全角", "全角の Ａ・Ｂ・Ｃ・－ も受け付けます（確認のメッセージが出たら「はい」を選んでください）。"),
+        ("一覧にない値", "自己評価・進捗は一覧から選んでください。一覧にない値は入力できません（メッセージが出たら「再試行」か"
+                         "「キャンセル」を選び、一覧から選び直してください）。"),
     ]),
     ("進捗の区分", [
         ("予定どおり", "工程表の予定どおりに進んでいる。"),
@@ -60,7 +73,8 @@ _GUIDE_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
     ("KPI実績シート", [
         ("対象", "この課が主担当（実施担当の最初に記載された課）である改革項目のKPIです。報告するKPIがない課は入力不要です。"),
-        ("実績値", "基準値・目標値と同じ単位で当該年度の実績を入力してください。数値は 1,234 や １，２３４ でも構いません。"),
+        ("実績値", "基準値・目標値と同じ単位で当該年度の実績を入力してください。数値は 1,234 や １，２３４ でも構いません。"
+                   "基準年度・目標年度・方向（増やす／減らす）は計画で定められた内容です。"),
         ("％の指標", "単位が「%」の指標は、26 と入力しても 26% と入力しても 26% として扱います。"),
         ("備考", "実績値が未確定の場合はその理由と確定時期を記入してください。"),
     ]),
@@ -72,8 +86,35 @@ _GUIDE_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
 ]
 
-# Fields the secretariat fills before sending the workbooks out (left blank here on purpose).
-GUIDE_FIELDS = ("提出期限", "提出先", "問合せ先（事務局）")
+# What the secretariat tells every department, from the plan's 設定 sheet (label on the form, Settings field).
+GUIDE_FIELDS = (("提出期限", "deadline"), ("提出先", "submit_to"), ("問合せ先（事務局）", "contact"))
+
+
+def _setting_text(value: object) -> str:
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return japanese_date(value, weekday=True)
+    text = "" if value is None else str(value).strip()
+    return text or SETTING_NOT_SET
+
+
+def guide_fields(plan: Plan) -> list[tuple[str, str]]:
+    """(label, text) of 提出期限, 提出先 and 問合せ先 as the form shows them (a visible blank when 設定 has none)."""
+    return [(label, _setting_text(getattr(plan.settings, name, None))) for label, name in GUIDE_FIELDS]
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # a lone & starts a header code
+
+
+def print_header(ws: Worksheet, plan: Plan, department: str, year: int) -> None:
+    """Every printed page says whose form it is and which page: a loose page 2 still belongs to its department."""
+    ws.oddHeader.left.text = _header_text(f"{format_fiscal_year_long(year)} {plan.settings.plan_name} 取組状況調書")
+    ws.oddHeader.left.size = 9
+    ws.oddHeader.right.text = _header_text(department)
+    ws.oddHeader.right.size = 11
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.right.text = _header_text(f"{department}　{ws.title}")
+    ws.oddFooter.right.size = 9
 
 
 _GRADE_LABEL = Alignment(horizontal="center", vertical="top", wrap_text=True)  # A, B, C, -
@@ -89,11 +130,12 @@ def build_guide_sheet(ws: Worksheet, plan: Plan, department: str, year: int) -> 
                 f"報告年度：{format_fiscal_year_long(year)}（{format_fiscal_year(year)}）")
     ws["A2"].font = SUBTITLE_FONT
     row = 4
-    for label in GUIDE_FIELDS:
+    for label, text in guide_fields(plan):
         fixed(ws.cell(row=row, column=1), label)
         ws.cell(row=row, column=1).font = BOLD_FONT
-        input_cell(ws.cell(row=row, column=2))
-        ws.row_dimensions[row].height = 20
+        fixed(ws.cell(row=row, column=2), text)
+        ws.cell(row=row, column=2).font = SUBTITLE_FONT
+        ws.row_dimensions[row].height = max(20.0, text_lines(text, 96) * LINE_HEIGHT + 5)
         row += 1
     row += 1
     for heading, entries in _GUIDE_SECTIONS:
@@ -117,7 +159,7 @@ def build_guide_sheet(ws: Worksheet, plan: Plan, department: str, year: int) -> 
 
 
 def build_meta_sheet(ws: Worksheet, plan: Plan, department: str, year: int, created: datetime) -> None:
-    """様式情報 (hidden): the plan, its fingerprint, the department, the year and the form version."""
+    """様式情報 (very hidden: only the object model shows it): the plan, its fingerprint, the department, the year and the form version."""
     values = {
         T.META_PLAN_NAME: plan.settings.plan_name,
         T.META_FINGERPRINT: plan.fingerprint,
@@ -131,5 +173,5 @@ def build_meta_sheet(ws: Worksheet, plan: Plan, department: str, year: int, crea
         ws.cell(row=row, column=1, value=key)
         ws.cell(row=row, column=2, value=values[key])
     set_widths(ws, {"A": 14, "B": 40})
-    ws.sheet_state = "hidden"
+    ws.sheet_state = "veryHidden"
     protect_sheet(ws)

@@ -9,6 +9,7 @@ from typing import Iterable
 
 from addin.consolidation.history import History
 from addin.consolidation.summary import Consolidation, summarize
+from addin.outputs import PLAN, SUBMISSION, check_outputs
 from addin.plan.model import Plan
 from addin.reports.previous import PreviousReport, read_previous_report, report_issues
 from addin.reports.workbook import backup_report, write_report
@@ -44,6 +45,7 @@ def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out:
     out = Path(out)
     db = Path(db_path) if db_path else out.parent / "reform.db"
     run = validate_inputs(plan, inputs, year)
+    check_outputs([(PLAN, plan.source), *((SUBMISSION, f.path) for f in run.files)], [("--out", out), ("--db", db)])
     rejected = [f.path for f in run.files if f.status != "ok"]
     sent_back = [f.department for f in run.files if f.status != "ok" and f.department]
     previous = read_previous_report(out) if out.exists() else PreviousReport()

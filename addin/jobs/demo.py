@@ -12,13 +12,15 @@ from __future__ import annotations
 import random
 import shutil
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 import tomllib
 
+from addin.atomic import atomic_write
 from addin.fiscal import format_fiscal_year, parse_fiscal_year
+from addin.forms.layout import workbook_name
 from addin.plan.model import Plan
 
 __all__ = ["DemoData", "load_demo_data", "demo_answers", "run_demo"]
@@ -36,6 +38,7 @@ class DemoData:
     grade_weights: dict[str, int]
     progress_weights: dict[str, int]
     items: dict[str, dict] = field(default_factory=dict)
+    contacts: dict[str, str] = field(default_factory=dict)  # 設定: deadline, submit_to, contact
 
 
 def load_demo_data(text: str | None = None) -> DemoData:
@@ -45,7 +48,7 @@ def load_demo_data(text: str | None = None) -> DemoData:
     raw = tomllib.loads(text)
     return DemoData(raw["seed"], parse_fiscal_year(raw["year"]), raw.get("missing_department"),
                     raw.get("error_department"), raw.get("error", {}), raw["weights"]["grade"],
-                    raw["weights"]["progress"], raw.get("items", {}))
+                    raw["weights"]["progress"], raw.get("items", {}), raw.get("contacts", {}))
 
 
 def _draw(rng: random.Random, weights: dict[str, int]) -> str:
@@ -100,8 +103,9 @@ def run_demo(out_dir: str | Path) -> list[Path]:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    plan = default_plan()
     data = load_demo_data()
+    plan = default_plan()
+    plan = replace(plan, settings=replace(plan.settings, **data.contacts))
     year = data.year
     label = format_fiscal_year(year)
     written: list[Path] = [write_plan(plan, out / "計画.xlsx")]
@@ -115,14 +119,13 @@ def run_demo(out_dir: str | Path) -> list[Path]:
     answers = demo_answers(plan, data)
     for path in sorted(blank.glob("*.xlsx")):
         wb = load_workbook(path)
-        department = next((d for d in plan.departments if path.stem.endswith(f"_{d}")), None)
+        department = next((d for d in plan.departments if path.name == workbook_name(label, d)), None)
         if department is None or department == data.missing_department:
             continue
         entries, kpis = answers[department]
         fill_department_workbook(wb, entries, kpis)
         target = returned / path.name
-        wb.save(target)
-        written.append(target)
+        written.append(atomic_write(target, wb.save))  # a full disk leaves no half workbook
 
     written += validate_and_report(plan, [returned], year, report=out / f"検証結果_{label}.xlsx",
                                    return_dir=out / f"差戻し_{label}").written

@@ -24,6 +24,7 @@ def plan_from_toml(text: str) -> Plan:
     settings = Settings(
         plan_name=raw["plan_name"], municipality=raw["municipality"], start_year=start, end_year=end,
         report_year=parse_fiscal_year(raw["report_year"]) if raw.get("report_year") else None,
+        deadline=raw.get("deadline"), submit_to=raw.get("submit_to"), contact=raw.get("contact"),
     )
     base_year = parse_fiscal_year(raw.get("kpi_baseline_year", "R6"))
     items: list[Item] = []

@@ -20,6 +20,9 @@ SETTING_ROWS = {
     "報告年度": "report_year",
     "提出フォルダ": "submit_folder",
     "出力フォルダ": "output_folder",
+    "提出期限": "deadline",
+    "提出先": "submit_to",
+    "問合せ先": "contact",
 }
 REQUIRED_SETTINGS = ("計画名", "団体名", "開始年度", "終了年度")
 

@@ -59,6 +59,10 @@ class Settings:
     report_year: int | None = None
     submit_folder: str | None = None
     output_folder: str | None = None
+    # What the forms and letters tell the departments; a deadline typed as a date stays a date.
+    deadline: object = None
+    submit_to: str | None = None
+    contact: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from pathlib import Path
 from typing import Sequence
@@ -33,8 +34,11 @@ def _sheet_rows(workbook, name: str) -> list[list[object]] | None:
 
 
 def _load(path: Path):
-    """Values only, with the fast reader: a plan of thousands of items is read in a fraction of a second."""
-    return open_calamine(path)
+    """Values only, with the fast reader: a plan of thousands of items is read in a fraction of a second.
+
+    A sheet reaching beyond GR100000 is refused before calamine allocates it (a PlanError naming the cell).
+    """
+    return open_calamine(path, sheets=(S.SETTINGS_SHEET, S.ITEMS_SHEET, S.KPI_SHEET, S.SCHEDULE_SHEET))
 
 
 class _Reader:
@@ -86,6 +90,8 @@ class _Reader:
             value, cell = values.get(label, (None, None))
             if field_name.endswith("_year"):
                 fields[field_name] = None if clean_text(value) is None else self.year(S.SETTINGS_SHEET, cell, value, label)
+            elif field_name == "deadline" and isinstance(value, (_dt.date, _dt.datetime)):
+                fields[field_name] = value  # a date cell: letters write it in 和暦
             else:
                 fields[field_name] = clean_text(value)
         start, end = fields["start_year"], fields["end_year"]

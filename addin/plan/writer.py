@@ -45,6 +45,7 @@ def build_plan_workbook(plan: Plan) -> Workbook:
         ["開始年度", format_fiscal_year(s.start_year)], ["終了年度", format_fiscal_year(s.end_year)],
         ["報告年度", format_fiscal_year(s.report_year) if s.report_year else None],
         ["提出フォルダ", s.submit_folder], ["出力フォルダ", s.output_folder],
+        ["提出期限", s.deadline], ["提出先", s.submit_to], ["問合せ先", s.contact],
     ]
     _table_sheet(wb, S.SETTINGS_SHEET, S.SETTINGS_HEADERS, settings_rows, [16, 60])
     item_rows = [[i.item_id, i.pillar, i.area, i.number, i.name, "○" if i.continuing else None, i.content,

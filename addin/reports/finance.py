@@ -16,6 +16,7 @@ the grade ``-`` stay as they are, so a negative amount is still a number.
 from __future__ import annotations
 
 import csv
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -203,7 +204,7 @@ def read_finance_tables(path: str | os.PathLike, made: date | None = None) -> tu
 
     path = Path(path)
     try:
-        wb = open_workbook(path, read_only=True, data_only=True)
+        wb = open_workbook(path, read_only=True, data_only=True, sheets=[spec.name for spec in FINANCE_SHEETS])
     except UnreadableWorkbook as exc:
         raise ReportError(f"{path}: 集約結果を開けません。{exc.reason}") from exc
     tables, titles = [], []
@@ -226,8 +227,8 @@ def read_finance_tables(path: str | os.PathLike, made: date | None = None) -> tu
 
 
 def _csv_value(name: str, value: object, source_format: str | None) -> object:
-    if value is None:
-        return ""
+    if value is None or isinstance(value, float) and not math.isfinite(value):
+        return ""  # NaN or infinity, only in a crafted report: no reader takes them
     if isinstance(value, datetime):
         return value.strftime("%Y/%m/%d %H:%M")
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -1,7 +1,10 @@
 """The schedule (工程表): one row per bar, one column per plan year, as a sheet of any workbook.
 
 Used alone (``reform gantt``) and inside the consolidated report, where the progress each
-department reported (進捗) makes late items stand out. A year inside a bar holds a marker and a
+department reported (進捗) makes late items stand out. 進捗 is judged against the bar due in the
+report year, so it is shown on that bar's row only, and 遅れ marks that bar's report-year cell
+only: a bar painted red over five years reads as five years late, and a phase that starts later
+cannot be late yet. A year inside a bar holds a marker and a
 fill; a year outside is left truly empty (no value, no fill) so readers and filters see the bar
 exactly. The reporting year is framed by a thick border and a coloured header instead of a fill,
 for the same reason.
@@ -66,14 +69,15 @@ _CURRENT_LAST = Border(left=CURRENT_YEAR_SIDE, right=CURRENT_YEAR_SIDE, top=THIN
 
 def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
                     progress_by_item: dict[str, str] | None = None, title: str | None = None) -> ReportSheet:
-    """Add the sheet 工程表 to ``book``; ``year`` is highlighted, items whose 進捗 is 遅れ are drawn red."""
+    """Add the sheet 工程表 to ``book``; ``year`` is highlighted, 遅れ is drawn red in the report-year cell."""
     sheet = book.add_sheet(GANTT_SHEET)
     years = plan.years
     columns = list(_FIXED_COLUMNS) + ([_PROGRESS_COLUMN] if progress_by_item is not None else [])
     first_year_col = len(columns) + 1
     last_col = len(columns) + len(years)
     current_col = first_year_col + years.index(year) if year in years else None
-    rows = [(item, bar.label, n == 0) for item in plan.items for n, bar in enumerate(plan.bars_for(item))]
+    rows = [(item, bar.label, n == 0, n == _reported_bar(plan.bars_for(item), year))
+            for item in plan.items for n, bar in enumerate(plan.bars_for(item))]
     spans = [(bar.start, bar.end) for item in plan.items for bar in plan.bars_for(item)]
     last_row = GANTT_HEADER_ROW + len(rows)
 
@@ -89,7 +93,7 @@ def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
     if current_col:
         legend += "　太枠の列＝報告年度"
     if progress_by_item is not None:
-        legend += f"　赤・{LATE_MARKER}＝進捗が「{LATE}」の項目"
+        legend += f"　赤・{LATE_MARKER}＝進捗が「{LATE}」（報告年度の工程）"
     sheet.write(3, 1, legend, book.style(font=NOTE_FONT))
 
     headers = [name for name, _ in columns] + [format_fiscal_year(y) for y in years]
@@ -100,8 +104,8 @@ def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
             font=HEADER_FONT, fill=CURRENT_YEAR_HEADER_FILL if current else HEADER_FILL, alignment=CENTER,
             border=_CURRENT if current else THIN_BORDER))
 
-    for row, ((item, label, first), (start, end)) in enumerate(zip(rows, spans), start=GANTT_HEADER_ROW + 1):
-        progress = (progress_by_item or {}).get(item.item_id)
+    for row, ((item, label, first, reported), (start, end)) in enumerate(zip(rows, spans), start=GANTT_HEADER_ROW + 1):
+        progress = (progress_by_item or {}).get(item.item_id) if reported else None
         late = _is_late(progress)
         lines = max(text_lines(text, width) for text, width in zip(
             (item.area, item.name, label, "、".join(item.in_charge)), (w for _, w in _FIXED_COLUMNS[1:])))
@@ -110,8 +114,9 @@ def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
         for offset, y in enumerate(years):
             col = first_year_col + offset
             inside = start <= y <= end
-            sheet.write(row, col, (LATE_MARKER if late else MARKER) if inside else None,
-                        _year_style(book, inside, late, col == current_col, row == last_row))
+            late_here = late and col == current_col
+            sheet.write(row, col, (LATE_MARKER if late_here else MARKER) if inside else None,
+                        _year_style(book, inside, late_here, col == current_col, row == last_row))
 
     sheet.freeze(f"D{GANTT_HEADER_ROW + 1}")
     if last_row > GANTT_HEADER_ROW:
@@ -119,6 +124,15 @@ def add_gantt_sheet(book: ReportBook, plan: Plan, year: int | None = None,
     sheet.print_setup((GANTT_HEADER_ROW, GANTT_HEADER_ROW))
     sheet.print_area(f"A1:{get_column_letter(last_col)}{max(last_row, GANTT_HEADER_ROW)}")
     return sheet
+
+
+def _reported_bar(bars: list, year: int | None) -> int:
+    """The bar an item's 進捗 belongs to: the first that includes ``year``.
+
+    Without a report year, or with none due that year (a gap in the schedule), the first bar,
+    so a reported 進捗 is never dropped from the sheet.
+    """
+    return next((n for n, bar in enumerate(bars) if year is not None and bar.start <= year <= bar.end), 0)
 
 
 def _year_style(book: ReportBook, inside: bool, late: bool, current: bool, last: bool):
@@ -141,7 +155,7 @@ def _write_bar_row(sheet: ReportSheet, row: int, item: Item, label: str, progres
                                                 font=BODY_FONT if (first or col == 4) else NOTE_FONT))
     if with_progress:
         style = (book.style(border=THIN_BORDER, alignment=CENTER, fill=LATE_FILL, font=LATE_FONT) if late
-                 else book.style(border=THIN_BORDER, alignment=CENTER, font=BODY_FONT if first else NOTE_FONT))
+                 else book.style(border=THIN_BORDER, alignment=CENTER, font=BODY_FONT))  # only on the reported bar
         sheet.write(row, len(values) + 1, progress, style)
 
 

@@ -11,24 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from addin.fiscal import japanese_date
 from addin.plan.layout import SETTING_ROWS
+from addin.vocab import SETTING_NOT_SET
 
 __all__ = ["Contacts", "contacts_of", "japanese_date", "NOT_SET"]
 
-NOT_SET = "（設定シートに未記入）"
-_WEEKDAYS = "月火水木金土日"
-
-
-def japanese_date(day: _dt.date | _dt.datetime, weekday: bool = False) -> str:
-    """``令和8年12月2日`` (``令和元年5月1日``; ``平成31年4月30日`` before Reiwa), optionally with ``（水）``."""
-    if isinstance(day, _dt.datetime):
-        day = day.date()
-    if day >= _dt.date(2019, 5, 1):
-        era, number = "令和", day.year - 2018
-    else:
-        era, number = "平成", day.year - 1988
-    text = f"{era}{'元' if number == 1 else number}年{day.month}月{day.day}日"
-    return text + (f"（{_WEEKDAYS[day.weekday()]}）" if weekday else "")
+NOT_SET = SETTING_NOT_SET
 
 
 def _setting(settings, label: str) -> object:

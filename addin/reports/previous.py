@@ -134,7 +134,7 @@ def read_previous_report(path: str | os.PathLike) -> PreviousReport:
     from addin.xlsx.guard import open_calamine, reading
 
     result = PreviousReport()
-    book = open_calamine(path)
+    book = open_calamine(path, sheets=(STATUS_SHEET, DIGEST_SHEET))  # a far cell stops the run before calamine
     if STATUS_SHEET not in book.sheet_names:
         return result
     with reading(path):

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
+from addin.names import inside
 from addin.reports.common import header_cells, row_height
 from addin.reports.letters import contacts_of, japanese_date
 from addin.validation.submission import ValidationRun
@@ -76,4 +77,4 @@ def write_reminder_list(run: ValidationRun, plan, out_dir: str | os.PathLike,
         sheet.freeze(f"A{header_row + 1}")
         sheet.print_setup((header_row, header_row))
 
-    return write_book(Path(out_dir) / reminder_name(run.year), fill, title=title)
+    return write_book(inside(out_dir, reminder_name(run.year)), fill, title=title)

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from addin.consolidation.summary import Consolidation
 from addin.reports.common import HEADER_ROW, header_cells, title_block
-from addin.reports.validation import return_list_name
+from addin.reports.validation import return_list_name, return_list_prefix
 from addin.validation.issues import ERROR
 from addin.validation.submission import INVALID, OK, UNREADABLE, FileResult, ValidationRun
 from addin.vocab import NOT_SUBMITTED, SENT_BACK, SUBMITTED
@@ -87,15 +87,21 @@ def _reason(result: FileResult) -> str | None:
     return "差戻し: " + "、".join(shown) + more
 
 
-def find_return_lists(year: int, folders: list[Path]) -> dict[str, Path]:
-    """{department: send-back list} found in ``folders`` and their 差戻し_R8 subfolders (the 検証 button's place)."""
-    prefix = return_list_name(year, "")[:-len(".xlsx")]
+def find_return_lists(year: int, folders: list[Path], departments) -> dict[str, Path]:
+    """{department: send-back list} found in ``folders`` and their 差戻し_R8 subfolders (the 検証 button's place).
+
+    Looked up by the name each department's list is written under (addin.names), so a
+    department whose name had to be made safe for a file name is still found."""
+    prefix = return_list_prefix(year)
     found: dict[str, Path] = {}
     for folder in folders:
         for place in (folder, folder / prefix.rstrip("_")):
-            if place.is_dir():
-                for path in sorted(place.glob(f"{prefix}*.xlsx")):
-                    found.setdefault(path.stem[len(prefix):], path)
+            if not place.is_dir():
+                continue
+            for department in departments:
+                for name in (return_list_name(year, department, tagged=True), return_list_name(year, department)):
+                    if department not in found and (place / name).is_file():
+                        found[department] = place / name
     return found
 
 
@@ -137,9 +143,13 @@ def _link_target(path: str | os.PathLike, base: Path | None) -> str:
     if base is None:
         return Path(path).as_posix()
     try:
-        return Path(os.path.relpath(Path(path).resolve(), base.resolve())).as_posix()
+        target = Path(path).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (listed as unreadable): link to the name as given
+        target = Path(os.path.abspath(path))
+    try:
+        return Path(os.path.relpath(target, base.resolve())).as_posix()
     except ValueError:  # another drive on Windows
-        return Path(path).resolve().as_posix()
+        return target.as_posix()
 
 
 def add_tracker_sheet(book: ReportBook, summary: Consolidation, run: ValidationRun | None,
@@ -147,7 +157,9 @@ def add_tracker_sheet(book: ReportBook, summary: Consolidation, run: ValidationR
     """Add 提出状況; ``base`` is the report's folder (links are relative to it, send-back lists are looked for there)."""
     sheet = book.add_sheet(TRACKER_SHEET)
     if return_lists is None and base is not None:
-        return_lists = find_return_lists(summary.year, [base])
+        departments = [*summary.plan.departments, *(f.department for f in run.files if f.department)] if run else \
+            list(summary.plan.departments)
+        return_lists = find_return_lists(summary.year, [base], dict.fromkeys(departments))
     rows = tracker_rows(summary, run, return_lists)
     counts = {state: 0 for state in _ORDER}
     for r in rows:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from openpyxl.styles import Font
 
+from addin.errors import OutputError, explain_os_error
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
+from addin.names import distinct_parts, file_part, inside
 from addin.reports.common import header_cells, row_height
 from addin.reports.letters import contacts_of, japanese_date
 from addin.validation.codes import label, shown
@@ -25,7 +27,7 @@ from addin.xlsx.styles import BODY_FONT, BOLD_FONT, FONT_NAME, THIN_BORDER, TITL
 from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 
 __all__ = ["write_validation_report", "write_return_lists", "add_issue_sheet", "ISSUE_HEADERS", "RETURN_HEADERS",
-           "return_list_name", "department_issues", "SECRETARIAT_ONLY"]
+           "return_list_name", "return_list_names", "return_list_paths", "remove_stale_return_lists", "return_list_prefix", "department_issues", "SECRETARIAT_ONLY"]
 
 ISSUE_HEADERS = ("重要度", "区分", "ファイル", "担当課", "シート", "セル", "項目ID", "列", "値", "内容")
 LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
@@ -45,9 +47,16 @@ def _link_target(file: str, base: Path | None) -> str:
     if base is None:
         return Path(file).as_posix()
     try:
-        return Path(os.path.relpath(Path(file).resolve(), base.resolve())).as_posix()
+        target = Path(file).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (listed as unreadable): link to the name as given
+        target = Path(os.path.abspath(file))
+    try:
+        return Path(os.path.relpath(target, base.resolve())).as_posix()
     except ValueError:  # another drive on Windows
-        return Path(file).resolve().as_posix()
+        return target.as_posix()
+
+
+EXCEL_ROWS = 1_048_576  # the last row of a sheet: the rows past it go on to a continuation sheet
 
 
 def add_issue_sheet(book: ReportBook, issues: list[Issue], title: str = "検証結果",
@@ -57,19 +66,41 @@ def add_issue_sheet(book: ReportBook, issues: list[Issue], title: str = "検証�
 
     ``departments`` maps a file path to its department; ``base`` is the folder the
     workbook will be saved in (links are relative to it); ``summary`` rows of
-    (label, value) go above the table.
+    (label, value) go above the table. Issues that do not fit below Excel's last
+    row continue on sheets 「<title>（2）」, 「<title>（3）」…, named in the summary:
+    nothing is cut.
     """
+    lines = list(summary or [])
+    room = EXCEL_ROWS - (len(lines) + 3)  # rows below the header of the first sheet
+    if len(issues) > room:
+        room -= 1  # one summary line more names the continuation sheets
+    chunks = [issues[:room]]
+    rest, more_room = issues[room:], EXCEL_ROWS - 4  # a continuation sheet has one summary line
+    chunks += [rest[i:i + more_room] for i in range(0, len(rest), more_room)]
+    names = [title] + [f"{title}（{n}）" for n in range(2, len(chunks) + 1)]
+    if len(chunks) > 1:
+        lines.append(("続きのシート", "、".join(names[1:])))
+    first = _issue_table(book, chunks[0], names[0], heading or title, lines, departments or {}, base)
+    for n, (name, chunk) in enumerate(zip(names[1:], chunks[1:]), start=2):
+        _issue_table(book, chunk, name, heading or title, [("続き", f"{title} の続き（{n}/{len(chunks)}）")],
+                     departments or {}, base)
+    return first
+
+
+def _issue_table(book: ReportBook, issues: list[Issue], title: str, heading: str,
+                 summary: list[tuple[str, object]], departments: dict[str, str], base: Path | None) -> ReportSheet:
     sheet = book.add_sheet(title)
     sheet.widths(dict(enumerate(_WIDTHS, start=1)))
-    sheet.write(1, 1, heading or title, book.style(font=TITLE_FONT))
+    sheet.write(1, 1, heading, book.style(font=TITLE_FONT))
     row = 2
-    for name, value in summary or []:
+    for name, value in summary:
         sheet.write(row, 1, name, book.style(font=BOLD_FONT))
         sheet.write(row, 3, value, book.style(font=BODY_FONT))
         row += 1
     header_row = row + 1
+    if header_row + len(issues) > EXCEL_ROWS:  # add_issue_sheet splits; never let openpyxl cut or fail late
+        raise ValueError(f"{len(issues)} issues do not fit below row {header_row}")
     header_cells(sheet, header_row, ISSUE_HEADERS)
-    departments = departments or {}
     body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     link_style = book.style(font=LINK_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     for r, issue in enumerate(issues, start=header_row + 1):
@@ -105,9 +136,19 @@ def write_validation_report(run: ValidationRun, plan, path: str | os.PathLike) -
                       title=f"検証結果（{year}）")
 
 
-def return_list_name(year: int, department: str) -> str:
-    """``差戻し_R8_財政課.xlsx``."""
-    return f"{RETURN_LIST_PREFIX}{format_fiscal_year(year)}_{department}.xlsx"
+def return_list_prefix(year: int) -> str:
+    """``差戻し_R8_``: what every send-back list of the year is named from."""
+    return f"{RETURN_LIST_PREFIX}{format_fiscal_year(year)}_"
+
+
+def return_list_name(year: int, department: str, tagged: bool = False) -> str:
+    """``差戻し_R8_財政課.xlsx``; the department as a safe file-name part (addin.names)."""
+    return f"{return_list_prefix(year)}{file_part(department, tagged=tagged)}.xlsx"
+
+
+def return_list_names(year: int, departments) -> dict[str, str]:
+    """{department: send-back list name} for a batch; no two share a file, even on a case-blind disk."""
+    return {d: f"{return_list_prefix(year)}{part}.xlsx" for d, part in distinct_parts(departments).items()}
 
 
 # Warnings that are the secretariat's business, never a department's (SPEC: plan_changed).
@@ -126,25 +167,57 @@ def department_issues(results: list) -> list[Issue]:
     return issues
 
 
-def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
-                       today: _dt.date | None = None) -> list[Path]:
-    """One send-back workbook per department with something to fix or check: errors (the file is sent back)
-    or warnings only (the file is accepted; the department is asked to check)."""
-    out_dir = Path(out_dir)
-    today = today or _dt.date.today()
+def _by_department(run: ValidationRun) -> dict[str, list]:
     by_department: dict[str, list] = {}
     for result in run.files:
         if result.department:
             by_department.setdefault(result.department, []).append(result)
+    return by_department
+
+
+def return_list_paths(run: ValidationRun, out_dir: str | os.PathLike) -> dict[str, Path]:
+    """{department: its send-back list in ``out_dir``} for every department with something to fix or check."""
+    by_department = _by_department(run)
+    names = return_list_names(run.year, by_department)
+    return {d: inside(out_dir, names[d]) for d, results in by_department.items() if department_issues(results)}
+
+
+def write_return_lists(run: ValidationRun, plan, out_dir: str | os.PathLike,
+                       today: _dt.date | None = None) -> list[Path]:
+    """One send-back workbook per department with something to fix or check: errors (the file is sent back)
+    or warnings only (the file is accepted; the department is asked to check)."""
+    today = today or _dt.date.today()
+    by_department = _by_department(run)
     written: list[Path] = []
-    for department, results in by_department.items():
+    for department, path in return_list_paths(run, out_dir).items():
+        results = by_department[department]
         issues = department_issues(results)
-        if not issues:
-            continue
         letter = _Letter(run.year, department, [r for r in results if not r.superseded] or results, issues,
                          plan, today)
-        written.append(write_book(out_dir / return_list_name(run.year, department), letter.write, title=letter.title))
+        written.append(write_book(path, letter.write, title=letter.title))
     return written
+
+
+def remove_stale_return_lists(run: ValidationRun, out_dir: str | os.PathLike, keep: list[Path],
+                              named: list[Path] = ()) -> list[Path]:
+    """Remove from ``out_dir`` the send-back lists of departments that sent a file with nothing left to fix
+    (their old list would have them fix what is fixed); a department with no file in the run keeps its list,
+    and a file ``named`` as an input is never touched. Returns the lists removed."""
+    out_dir = Path(out_dir)
+    kept = {p.name for p in keep}
+    read = {Path(p).resolve() for p in named}
+    removed = []
+    for department in _by_department(run):
+        for name in (return_list_name(run.year, department), return_list_name(run.year, department, tagged=True)):
+            path = out_dir / name
+            if name in kept or not path.is_file() or path.resolve() in read:
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise OutputError(path, "古い差戻しリストを削除できません。" + explain_os_error(exc)) from exc
+            removed.append(path)
+    return removed
 
 
 class _Letter:

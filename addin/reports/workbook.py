@@ -115,5 +115,6 @@ def backup_report(path: str | os.PathLike, when: datetime | None = None) -> Path
     try:
         shutil.copy2(path, target)
     except OSError as exc:
+        target.unlink(missing_ok=True)  # a half-copied backup (a full disk) is no backup
         raise OutputError(target, explain_os_error(exc)) from exc
     return target

@@ -54,7 +54,19 @@ class Code:
 
 CODES: dict[str, Code] = {c.code: c for c in (
     # The reasons are the refusals of addin.xlsx.guard (each says what to do), passed as a detail.
-    Code("unreadable", ERROR, "読めないファイル", "{reason}"),
+    Code("unreadable", ERROR, "読めないファイル", "{reason}", {
+        # What is found while the input folders are walked, before any file is opened.
+        "symlink_loop": "リンク（シンボリックリンク）が循環していて、元のファイルにたどり着けないため開けません。"
+                        "リンクを削除し、元のファイルをこのフォルダに置いてください。",
+        "undecodable_name": "ファイル名に読み取れない文字が含まれているため開けません（{shown_name}）。"
+                            "ファイル名を変更してから、もう一度実行してください。",
+        "folder_no_access": "フォルダを開けません（{error}）。読み取りの権限があるか確認し、"
+                            "中のファイルを読めるフォルダに移してから、もう一度実行してください。",
+        "crashed": "このファイルを読み込む途中で、読み取りの処理が異常終了しました（ほかのファイルは検証を続けました）。"
+                   "Excel で開いて不要な行・列やシートを削除し、上書き保存し直したものを提出してもらってください。",
+        "linked_folder": "リンク（シンボリックリンク）のフォルダは、ほかの場所のファイルを読み込まないよう読み飛ばしました。"
+                         "中のファイルを直接このフォルダに置いてください。",
+    }),
     Code("wrong_template", ERROR, "様式違い",
          "この課の入力様式ではないか、シートや見出しが消されています。" + _REDO, {
              "missing_sheet": "シート「{sheet}」がありません。シート名を変えた場合は、シート名を「{sheet}」に戻してください。"
@@ -142,6 +154,11 @@ CODES: dict[str, Code] = {c.code: c for c in (
              "late_graded_a": "進捗が「遅れ」ですが、自己評価は「A」です。どちらかが誤っていないか確認し、"
                               "遅れているなら自己評価を見直してください。",
          }),
+    # The rest of a file's issues past the first MAX_ISSUES_PER_FILE, counted in one (SPEC, "Safety").
+    Code("more_issues", ERROR, "ほかの問題",
+         "このファイルにはほかに {count} 件の問題があります（エラー {errors} 件、警告 {warnings} 件。"
+         "一覧には最初の {limit} 件だけを載せています）。同じ値を下の行までコピーしていないか確認し、"
+         "不要な行を削除してから、もう一度入力チェックしてください。"),
     Code("reinterpreted", WARNING, "読み替え",
          "「{value}」を「{read_as}」として読み取りました。違う場合は直してください。", {
              "choice": "「{value}」を「{read_as}」として読み取りました。意味が違う場合は、リストから選び直してください。",

@@ -90,8 +90,8 @@ def _is_data_row(cells: dict[str, "RawCell"], inputs: tuple[str, ...]) -> bool:
 
 def read_records(path: str | Path) -> WorkbookRecords:
     """Read a department workbook file once; raises UnreadableWorkbook when it cannot be read."""
-    book = open_calamine(path)
     wanted = [T.META_SHEET, *TABLE_HEADERS]
+    book = open_calamine(path, sheets=wanted)  # a far cell in these sheets is refused before calamine allocates
     with reading(path):  # a part that does not parse (even a panic in the Rust reader) is one Japanese message
         names = list(book.sheet_names)
         grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)

@@ -119,7 +119,10 @@ class ValidationRun:
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing is wrong, 1 when any file has an error."""
+        """0 when nothing is wrong, 1 when any file has an error, 2 when no file could be read at all
+        (SPEC: 2 = nothing usable to read)."""
+        if self.files and all(f.status == UNREADABLE for f in self.files):
+            return 2
         return 1 if any(f.errors for f in self.files) else 0
 
     def to_json(self) -> dict:

@@ -11,13 +11,21 @@ import hashlib
 import logging
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from addin.errors import UnreadableWorkbook
 from addin.validation.check import department_of, evaluate
 from addin.validation.codes import make_issue
-from addin.validation.issues import ERROR, Issue
+from addin.validation.inputs import (  # noqa: F401 - the prefixes and suffixes are imported from here too
+    EXCEL_SUFFIXES,
+    REMINDER_LIST_PREFIX,
+    RETURN_LIST_PREFIX,
+    Refused,
+    collect_inputs,
+)
+from addin.validation.issues import ERROR, WARNING, Issue
 from addin.validation.marks import mark_workbook
 from addin.validation.read import read_records, records_from_openpyxl
 from addin.validation.rules import department_from_name, run_batch_rules
@@ -27,52 +35,33 @@ __all__ = ["validate_file", "validate_inputs", "collect_inputs", "check_workbook
 
 log = logging.getLogger(__name__)
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}  # .xls and .xlsb are read only to say how to save them
-_TEMP_SUFFIXES = {".tmp", ".bak", ".crdownload", ".part"}
-RETURN_LIST_PREFIX = "差戻し_"  # our own send-back lists, in case they land in the submission folder
-REMINDER_LIST_PREFIX = "督促_"  # and our own reminder list
-
 Progress = Callable[[int, int, str], None]
 
-
-def _skip(path: Path) -> bool:
-    """Lock files (~$), hidden and temporary files and anything not Excel: skipped, never errors."""
-    name = path.name
-    if name.startswith(("~$", ".", "~", RETURN_LIST_PREFIX, REMINDER_LIST_PREFIX)) or path.suffix.lower() in _TEMP_SUFFIXES:
-        return True
-    return path.suffix.lower() not in EXCEL_SUFFIXES
+MAX_ISSUES_PER_FILE = 1_000  # SPEC, "Safety": the rest are counted in one more_issues issue
 
 
-def collect_inputs(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
-    """Files to validate and files skipped, from files and folders (recursive, hidden folders ignored)."""
-    files: list[Path] = []
-    skipped: list[str] = []
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key in seen:
-            return
-        seen.add(key)
-        (skipped.append(str(path)) if _skip(path) else files.append(path))
-
-    for entry in inputs:
-        path = Path(entry)
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    add(Path(root) / name)
-        elif path.exists():
-            add(path)
-        else:
-            skipped.append(str(path))
-    return files, skipped
+def capped(issues: list[Issue], path: str | os.PathLike) -> list[Issue]:
+    """The first MAX_ISSUES_PER_FILE issues, and one ``more_issues`` counting the rest (a fill-down of a
+    wrong value to the last row is one mistake, not millions of lines in every report)."""
+    if len(issues) <= MAX_ISSUES_PER_FILE:
+        return issues
+    rest = issues[MAX_ISSUES_PER_FILE:]
+    errors = sum(1 for i in rest if i.severity == ERROR)
+    more = make_issue("more_issues", str(path), severity=ERROR if errors else WARNING, count=len(rest),
+                      errors=errors, warnings=len(rest) - errors, limit=MAX_ISSUES_PER_FILE)
+    return [*issues[:MAX_ISSUES_PER_FILE], more]
 
 
 def _unreadable(path: Path, reason: str) -> FileResult:
     issue = make_issue("unreadable", str(path), reason=reason)
     return FileResult(str(path), department_from_name(str(path)), UNREADABLE, [issue])
+
+
+def _refused(entry: Refused) -> FileResult:
+    issue = make_issue("unreadable", entry.path, variant=entry.variant, **entry.details)
+    # Only a file's own name says which department sent it; a folder's or an undecodable one does not.
+    department = department_from_name(entry.path) if entry.variant == "symlink_loop" else None
+    return FileResult(entry.path, department, UNREADABLE, [issue])
 
 
 def validate_file(path: str | os.PathLike, plan, year: int) -> FileResult:
@@ -81,6 +70,7 @@ def validate_file(path: str | os.PathLike, plan, year: int) -> FileResult:
     try:
         records = read_records(path)
         submission, issues = evaluate(records, plan, year)
+        issues = capped(issues, path)
         if submission is not None:
             stat = path.stat()
             submission.modified = stat.st_mtime
@@ -126,21 +116,51 @@ def _results(files: list[Path], plan, year: int, workers: int) -> Iterator[list[
         for path in files:
             yield [validate_file(path, plan, year)]
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from addin.workers import pool as worker_pool
 
     chunks = [files[i:i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     # The plan goes to each worker once (initializer), not with every chunk, its lookups already computed.
     if plan is not None:
         plan.compute_lookups()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year)) as pool:
-        yield from pool.map(_validate_chunk, chunks)
+    with worker_pool(workers, _init_worker, (plan, year)) as pool:  # workers end if this process is killed
+        futures = [pool.submit(_validate_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # A worker died inside a native reader (an abort, a segfault, the OOM killer): the pool is
+                # gone with every chunk not yet done. Those chunks are read again one file at a time, so
+                # only the file that kills its reader is lost, as one unreadable entry.
+                yield _recover(chunk, plan, year)
+
+
+def _recover(paths: list[Path], plan, year: int) -> list[FileResult]:
+    """Validate ``paths`` one task each on a single worker: when it dies, the file it was on (the first
+    not done) is unreadable, and a new worker takes the rest (one process start per crash)."""
+    from addin.workers import pool as worker_pool
+
+    results: list[FileResult] = []
+    while len(results) < len(paths):
+        rest = paths[len(results):]
+        with worker_pool(1, _init_worker, (plan, year)) as pool:
+            futures = [pool.submit(_validate_chunk, [path]) for path in rest]
+            for path, future in zip(rest, futures):
+                try:
+                    results.extend(future.result())
+                except BrokenProcessPool:
+                    log.warning("the reader process died on %s", path)
+                    issue = make_issue("unreadable", str(path), variant="crashed")
+                    results.append(FileResult(str(path), department_from_name(str(path)), UNREADABLE, [issue]))
+                    break
+    return results
 
 
 def validate_inputs(plan, inputs: Iterable[str | os.PathLike], year: int,
                     progress: Progress | None = None, workers: int | None = None) -> ValidationRun:
     """Validate every department workbook in ``inputs`` (files and folders); ``progress(done, total, path)``."""
-    files, skipped = collect_inputs(inputs)
-    run = ValidationRun(year=year, skipped=skipped)
+    found = collect_inputs(inputs)
+    files = found.files
+    run = ValidationRun(year=year, skipped=found.skipped)
     bar = _progress_bar(len(files))
     workers = (os.cpu_count() or 1) if workers is None else workers
     try:
@@ -153,6 +173,7 @@ def validate_inputs(plan, inputs: Iterable[str | os.PathLike], year: int,
     finally:
         if bar is not None:
             bar.close()
+    run.files.extend(_refused(entry) for entry in found.refused)
     for result, issue in run_batch_rules(run.files):
         result.issues.append(issue)
         result.superseded = True
@@ -171,4 +192,4 @@ def check_workbook(path_or_workbook, plan=None, year: int | None = None) -> list
     else:
         records = records_from_openpyxl(path_or_workbook, getattr(path_or_workbook, "path", "") or "")
     _submission, issues = evaluate(records, plan, year)
-    return issues
+    return capped(issues, getattr(records, "path", ""))

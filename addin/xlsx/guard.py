@@ -58,6 +58,7 @@ from typing import Iterator
 
 from addin import log as _log  # noqa: F401 - installs the package's NullHandler: no traceback on stderr
 from addin.errors import UnreadableWorkbook
+from addin.xlsx.extent import check_extent
 from addin.xlsx.prolog import Prolog
 from addin.xlsx.refusals import (  # noqa: F401 - the reasons are part of the guard's interface
     BOMB,
@@ -345,9 +346,16 @@ def _reason_for(exc: BaseException) -> str:
     return PARSE
 
 
-def open_workbook(path, *, limits: Limits | None = None, **kwargs):
-    """check_xlsx, then openpyxl.load_workbook with defused XML; failures become UnreadableWorkbook."""
+def open_workbook(path, *, sheets: list[str] | tuple[str, ...] | None = None, limits: Limits | None = None, **kwargs):
+    """check_xlsx and check_extent, then openpyxl.load_workbook with defused XML; failures become UnreadableWorkbook.
+
+    ``sheets`` are the sheets the caller will read, for ``read_only=True`` only (None: every sheet): a full
+    load parses every sheet and fills merged ranges cell by cell; a read-only one pads each row it yields
+    to the sheet's dimension.
+    """
     check_xlsx(path, limits=limits)
+    with reading(path):
+        check_extent(path, sheets if kwargs.get("read_only") else None)
     with reading(path):
         import openpyxl
 
@@ -363,9 +371,15 @@ def open_workbook(path, *, limits: Limits | None = None, **kwargs):
         return book
 
 
-def open_calamine(path, *, limits: Limits | None = None):
-    """check_xlsx, then python-calamine for fast values; failures become UnreadableWorkbook."""
+def open_calamine(path, *, sheets: list[str] | tuple[str, ...] | None = None, limits: Limits | None = None):
+    """check_xlsx and check_extent, then python-calamine for fast values; failures become UnreadableWorkbook.
+
+    ``sheets`` are the sheets the caller will read (None: any): only their used range is bounded, since
+    calamine parses a sheet when it is asked for and allocates its whole range at once.
+    """
     check_xlsx(path, limits=limits)
+    with reading(path):
+        check_extent(path, sheets)
     with reading(path):
         from python_calamine import CalamineWorkbook
 

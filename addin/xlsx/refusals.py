@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["Refusal", "MISSING", "NOT_A_FILE", "NO_ACCESS", "EMPTY", "XLS", "XLS_ENCRYPTED", "ENCRYPTED", "OTHER_OLE", "XLSB", "ODS", "OTHER_OFFICE", "PDF", "TEXT", "NOT_XLSX", "NOT_OOXML", "CORRUPT", "TOO_LARGE", "BOMB", "UNSAFE_XML", "UNSUPPORTED", "PARSE", "OUT_OF_MEMORY"]
+__all__ = ["Refusal", "MISSING", "NOT_A_FILE", "NO_ACCESS", "EMPTY", "XLS", "XLS_ENCRYPTED", "ENCRYPTED", "OTHER_OLE", "XLSB", "ODS", "OTHER_OFFICE", "PDF", "TEXT", "NOT_XLSX", "NOT_OOXML", "CORRUPT", "TOO_LARGE", "BOMB", "UNSAFE_XML", "UNSUPPORTED", "PARSE", "OUT_OF_MEMORY", "FAR_CELL", "AT_CELL", "AT_ROW"]
 
 _AFTER_SAVE = "Excel で開けるか確認し、「名前を付けて保存」から .xlsx 形式で保存し直してください。"
 _ASK_SENDER = "提出元に確認し、Excel で保存し直したファイルを提出してもらってください。"
@@ -33,6 +33,12 @@ UNSAFE_XML = ("安全でない内容が含まれているため読み込みま�
 UNSUPPORTED = "Excel では作られない形式のデータが含まれているため読み込めません。" + _AFTER_SAVE
 PARSE = "Excel ブックとして読み込めませんでした（中身が壊れているか、対応していない作り方のファイルです）。" + _AFTER_SAVE
 OUT_OF_MEMORY = "ファイルが大きすぎて読み込めませんでした。不要なシートや画像を削除して保存し直してください。"
+
+# A sheet whose used range reaches beyond GR100000 (addin.xlsx.extent): {where} is AT_CELL or AT_ROW.
+FAR_CELL = ("シート「{sheet}」の{where} に値または書式があります。不要な行・列を削除して保存し直してください"
+            "（読み込めるのは GR 列・100,000 行までです）。")
+AT_CELL = "セル {cell}"
+AT_ROW = "{row} 行目"
 
 
 class Refusal(Exception):

@@ -22,7 +22,7 @@ from pathlib import Path
 from defusedxml.ElementTree import iterparse
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-__all__ = ["CellFlags", "scan_cell_flags", "is_percent_format"]
+__all__ = ["CellFlags", "scan_cell_flags", "is_percent_format", "sheet_parts"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -162,7 +162,7 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
         return _percent_styles_in(part)
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> zip member of its XML."""
     with _open_part(archive, "xl/_rels/workbook.xml.rels") as part:
         targets = _targets(part)
@@ -175,7 +175,7 @@ def scan_cell_flags(path: str | Path, sheets: tuple[str, ...] | list[str]) -> Ce
     flags = CellFlags()
     with zipfile.ZipFile(path) as archive:
         percent_styles = _percent_styles(archive)
-        parts = _sheet_parts(archive)
+        parts = sheet_parts(archive)
         names = set(archive.namelist())
         for sheet in sheets:
             member = parts.get(sheet)

@@ -12,19 +12,32 @@ a combination into an XlsxWriter format once and caches it. Rows and columns are
 1-based here, as in openpyxl and in Excel's A1 notation.
 
 Text is always written as text: a department's answer starting with ``=`` or looking
-like a URL stays a string (no formula injection, no surprise links).
+like a URL stays a string (no formula injection, no surprise links). A text longer than
+a cell holds (32,767 characters) is cut with a visible note at its end, and every cut is
+handed to :func:`collect_cuts`, so the command can say so (never cut silently).
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import os
+import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 
-__all__ = ["ReportBook", "ReportSheet", "write_book", "format_properties", "MAX_LINKS"]
+__all__ = ["ReportBook", "ReportSheet", "write_book", "format_properties", "MAX_LINKS", "CELL_LIMIT", "CUT_NOTE",
+           "Cut", "collect_cuts"]
+
+log = logging.getLogger(__name__)
 
 # openpyxl border style names → XlsxWriter border indexes.
 _BORDER_INDEX = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7,
@@ -33,6 +46,45 @@ _BORDER_INDEX = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "
 _VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom", "justify": "vjustify", "distributed": "vdistributed"}
 _A4 = 9
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks on one sheet
+CELL_LIMIT = 32_767  # Excel's limit of characters (UTF-16 units) in one cell
+CUT_NOTE = "…【以下省略: Excel の1セルに入る32,767文字を超えました。全文は --json の出力と提出されたファイルにあります】"
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A text cut to fit a cell: where, and how long it was (characters)."""
+
+    path: str
+    sheet: str
+    cell: str
+    length: int
+
+
+_cuts: ContextVar[list[Cut] | None] = ContextVar("reform_cuts", default=None)
+
+
+@contextmanager
+def collect_cuts() -> Iterator[list[Cut]]:
+    """Collect every cut made by the workbooks written inside the ``with`` block."""
+    found: list[Cut] = []
+    token = _cuts.set(found)
+    try:
+        yield found
+    finally:
+        _cuts.reset(token)
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(text: str) -> str:
+    """``text`` if a cell holds it; else its start and CUT_NOTE, within CELL_LIMIT."""
+    room = CELL_LIMIT - _units(CUT_NOTE)
+    kept = text[:room]
+    while _units(kept) > room:  # characters outside the BMP count twice in Excel
+        kept = kept[:-1]
+    return kept + CUT_NOTE
 
 
 def _colour(value) -> str | None:
@@ -80,14 +132,16 @@ def format_properties(font: Font | None = None, fill: PatternFill | None = None,
 class ReportBook:
     """One output workbook; sheets appear in the order they are added."""
 
-    def __init__(self, path: str | os.PathLike, *, title: str | None = None, author: str | None = None):
+    def __init__(self, path: str | os.PathLike, *, title: str | None = None, author: str | None = None,
+                 scratch: str | None = None):
         self.path = os.fspath(path)
         self.book = xlsxwriter.Workbook(self.path, {
-            "constant_memory": True,
+            "constant_memory": True, **({"tmpdir": scratch} if scratch else {}),
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": "yyyy/mm/dd",
         })
         self.book.set_properties({k: v for k, v in (("title", title), ("author", author)) if v})
+        self.cuts: list[tuple[str, str, int]] = []  # (sheet, cell, length) of every text cut to fit
         self._formats: dict[tuple, Any] = {}
         self._keep: list[object] = []  # the style objects behind cached keys (their ids must stay unique)
 
@@ -118,7 +172,19 @@ class ReportBook:
         return ReportSheet(self, self.book.add_worksheet(name))
 
     def close(self) -> None:
-        self.book.close()
+        """Save; a failed save (a full disk, a locked file) raises the OSError XlsxWriter wrapped."""
+        try:
+            self.book.close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from exc
+
+    def discard(self) -> None:
+        """Close the scratch files of a book that will not be saved (so its folder can be removed)."""
+        for sheet in self.book.worksheets():
+            handle = getattr(sheet, "row_data_fh", None)
+            if handle is not None and not handle.closed:
+                handle.close()
 
 
 def write_book(path: str | os.PathLike, fill: Callable[["ReportBook"], object], *, title: str | None = None,
@@ -127,11 +193,25 @@ def write_book(path: str | os.PathLike, fill: Callable[["ReportBook"], object], 
     from addin.atomic import atomic_write
 
     def write(tmp) -> None:
-        book = ReportBook(tmp, title=title, author=author)
-        fill(book)
-        book.close()
+        # XlsxWriter keeps each sheet's rows in scratch files until it saves: in a folder of their own,
+        # removed whatever happens, so a full disk or a failure leaves none of them behind.
+        with tempfile.TemporaryDirectory(prefix="reform-", ignore_cleanup_errors=True) as scratch:
+            book = ReportBook(tmp, title=title, author=author, scratch=scratch)
+            try:
+                fill(book)
+                book.close()
+            finally:
+                book.discard()
+            cuts.extend(Cut(os.fspath(path), *cut) for cut in book.cuts)
 
-    return atomic_write(path, write)
+    cuts: list[Cut] = []
+    written = atomic_write(path, write)
+    sink = _cuts.get()
+    for cut in cuts:
+        log.warning("text of %s characters cut to fit %s!%s of %s", cut.length, cut.sheet, cut.cell, cut.path)
+        if sink is not None:
+            sink.append(cut)
+    return written
 
 
 class ReportSheet:
@@ -151,15 +231,25 @@ class ReportSheet:
             if style is not None:
                 ws.write_blank(r, c, None, style)
         elif isinstance(value, str):
-            ws.write_string(r, c, value, style)
+            ws.write_string(r, c, self._fitted(r, c, value), style)
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value, style)
+        elif isinstance(value, float) and not math.isfinite(value):
+            # NaN or infinity (only a crafted file holds one): Excel has no such number; a blank, never a crash.
+            ws.write_blank(r, c, None, style)
         elif isinstance(value, (int, float)):
             ws.write_number(r, c, value, style)
         elif isinstance(value, (datetime, date)):
             ws.write_datetime(r, c, value, style)
         else:
             ws.write_string(r, c, str(value), style)
+
+    def _fitted(self, r: int, c: int, text: str) -> str:
+        """The text, or its start with CUT_NOTE when a cell cannot hold it (the cut is recorded)."""
+        if len(text) <= CELL_LIMIT // 2 or _units(text) <= CELL_LIMIT:
+            return text
+        self.book.cuts.append((self.name, xl_rowcol_to_cell(r, c), len(text)))
+        return _fit(text)
 
     def write_row(self, row: int, values: Sequence[object], styles: Sequence[Any] | Any = None,
                   first_col: int = 1) -> None:
@@ -179,6 +269,10 @@ class ReportSheet:
         self.write(row, col, text, style)
 
     def merge(self, ref: str, value: object, style: Any = None) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            value = ""
+        elif isinstance(value, str):
+            value = self._fitted(*xl_cell_to_rowcol(ref.split(":")[0]), value)
         self.ws.merge_range(ref, value, style)
 
     def height(self, row: int, points: float) -> None:

@@ -11,7 +11,10 @@ from openpyxl.utils import range_boundaries
 from addin.errors import ReformError
 from addin.fiscal import format_fiscal_year
 from addin.forms import layout as T
-from addin.forms.generate import COUNT_CELL, build_department_workbook, count_formula, generate_workbooks
+from addin.forms.count import Counted, problem_condition
+from addin.forms.generate import (COUNT_CELL, INPUT_LAYOUT, KPI_LAYOUT, build_department_workbook, count_formula,
+                                  generate_workbooks)
+from addin.normalize import grade_spellings, progress_spellings
 from addin.vocab import GRADES, PROGRESS
 from addin.plan.model import NON_DEPARTMENTS, Bar, Item, Kpi, Plan, Settings
 from addin.xlsx.styles import FIXED_FILL, INPUT_FILL, MISSING_FILL
@@ -77,7 +80,8 @@ def test_sheets_in_order_input_first_and_active(generated):
         wb = _open(path)
         assert wb.sheetnames == [T.INPUT_SHEET, T.KPI_SHEET, T.GUIDE_SHEET, T.META_SHEET]
         assert wb.active.title == T.INPUT_SHEET
-        assert wb[T.META_SHEET].sheet_state == "hidden"
+        assert wb[T.META_SHEET].sheet_state == "veryHidden", "not listed under 再表示"
+        assert wb.security.lockStructure and not wb.security.workbookPassword, "structure locked, no password"
         assert all(wb[s].sheet_state == "visible" for s in (T.INPUT_SHEET, T.KPI_SHEET, T.GUIDE_SHEET))
         assert not wb.vba_archive
 
@@ -85,7 +89,8 @@ def test_sheets_in_order_input_first_and_active(generated):
 def test_input_rows_are_exactly_the_departments_items(plan, generated):
     for dept, path in zip(plan.departments, generated[1]):
         ws = _open(path)[T.INPUT_SHEET]
-        assert tuple(c.value for c in ws[T.HEADER_ROW]) == T.INPUT_HEADERS
+        assert tuple(c.value for c in ws[T.HEADER_ROW]) == INPUT_LAYOUT
+        assert INPUT_LAYOUT[:len(T.INPUT_HEADERS)] == T.INPUT_HEADERS, "read-back columns keep their places"
         rows = _table(ws, T.INPUT_HEADERS)
         expected = [(i.item_id, i.name, i.actions or None) for i in plan.items_for(dept)]
         assert [r[:3] for r in rows] == expected
@@ -97,7 +102,8 @@ def test_kpi_rows_are_exactly_the_kpis_the_department_leads(plan, generated):
     seen = []
     for dept, path in zip(plan.departments, generated[1]):
         ws = _open(path)[T.KPI_SHEET]
-        assert tuple(c.value for c in ws[T.HEADER_ROW]) == T.KPI_HEADERS
+        assert tuple(c.value for c in ws[T.HEADER_ROW]) == KPI_LAYOUT
+        assert KPI_LAYOUT[:len(T.KPI_HEADERS)] == T.KPI_HEADERS
         rows = _table(ws, T.KPI_HEADERS)
         expected = [(k.item_id, k.name, k.unit, k.baseline, k.target, None, None) for k in plan.kpis_led_by(dept)]
         assert rows == expected
@@ -109,7 +115,7 @@ def test_department_without_kpis_gets_header_and_a_note_but_no_fake_row(plan, ge
     dept = "生活環境課"
     assert plan.kpis_led_by(dept) == []
     ws = _open(generated[0] / T.workbook_name("R8", dept))[T.KPI_SHEET]
-    assert tuple(c.value for c in ws[T.HEADER_ROW]) == T.KPI_HEADERS
+    assert tuple(c.value for c in ws[T.HEADER_ROW]) == KPI_LAYOUT
     assert _table(ws, T.KPI_HEADERS) == []
     notes = [c.value for row in ws.iter_rows(max_row=T.HEADER_ROW - 1) for c in row if c.value]
     assert any("報告するKPIはありません" in str(v) for v in notes)
@@ -150,12 +156,14 @@ def test_input_validations_cover_exactly_the_input_cells(plan, generated):
             "textLength", "lessThanOrEqual", str(T.STATUS_MAX_LENGTH), "stop")
         grade = found["自己評価"][0]
         assert (grade.type, grade.formula1) == ("list", '"' + ",".join(GRADES) + '"') == ("list", '"A,B,C,-"')
-        assert grade.errorStyle == "warning", "full-width Ａ must get through, with a question"
+        assert grade.errorStyle == "stop", "a value outside the list is refused, not asked about"
         progress = found["進捗"][0]
         assert (progress.type, progress.formula1) == ("list", '"予定どおり,前倒し,遅れ,未着手,完了"')
         assert progress.formula1.strip('"').split(",") == list(PROGRESS)
         amount = found["効果額（千円）"][0]
-        assert amount.type == "custom" and amount.errorStyle == "warning", "123万円 must not be blocked"
+        assert amount.type == "custom" and amount.errorStyle == "stop", "a negative amount is refused"
+        assert "万円" not in amount.formula1, "123万円 is not blocked: only leading minus signs are"
+        assert all(dv.errorStyle == "stop" and "このまま" not in dv.error for dv, _, _ in found.values())
         assert f"LEFT({_col(T.INPUT_HEADERS, '効果額（千円）')}{FIRST},1)" in amount.formula1
 
 
@@ -170,7 +178,7 @@ def test_kpi_validations_cover_exactly_the_input_cells(plan, generated):
         assert set(found) == set(T.KPI_INPUT_COLUMNS)
         for name, (dv, first_row, last_row) in found.items():
             assert (first_row, last_row) == (FIRST, FIRST + count - 1)
-            assert dv.errorStyle == "warning" and dv.prompt
+            assert dv.errorStyle == "stop" and dv.prompt
 
 
 def test_input_and_fixed_cells_look_different_and_are_protected(plan, generated):
@@ -201,22 +209,30 @@ def test_empty_required_cells_are_highlighted(plan, generated):
         ws = _open(path)[T.INPUT_SHEET]
         last = FIRST + len(plan.items_for(dept)) - 1
         rules = {range_boundaries(str(cf.sqref)): cf.rules for cf in ws.conditional_formatting}
+        choices = {"自己評価": grade_spellings(), "進捗": progress_spellings()}
         for name in T.REQUIRED_INPUT_COLUMNS:
             col = _col(T.INPUT_HEADERS, name)
-            (rule,) = rules[range_boundaries(f"{col}{FIRST}:{col}{last}")]
-            assert rule.formula == [f"LEN(TRIM({col}{FIRST}))=0"]
+            (rule,) = [r for r in rules[range_boundaries(f"{col}{FIRST}:{col}{last}")] if r.dxf.fill is not None]
+            assert rule.formula == [problem_condition(f"{col}{FIRST}", choices.get(name))], "as the count counts"
+            assert len(rule.formula[0]) < 255, "Excel's limit for a conditional-format formula"
             colors = {rule.dxf.fill.fgColor.rgb, rule.dxf.fill.bgColor.rgb}
             assert MISSING_FILL.fgColor.rgb in colors
 
 
 def test_remaining_count_formula_counts_every_required_cell(plan, generated):
     ws = _open(generated[0] / "R8_DX推進課.xlsx")[T.INPUT_SHEET]
-    # A blank KPI 実績値 counts too (DX推進課 reports 3 KPIs, rows 5-7 of KPI実績).
-    assert ws[COUNT_CELL].value == "=COUNTBLANK(D5:D8)+COUNTBLANK(E5:E8)+COUNTBLANK(F5:F8)+COUNTBLANK('KPI実績'!F5:F7)"
-    assert "未入力" in ws[COUNT_CELL].number_format
+    blank = '(LEN(TRIM(SUBSTITUTE({},"\u3000"," ")))=0)'
+    assert ws[COUNT_CELL].value == "=" + "+".join([
+        f"SUMPRODUCT({blank.format('D5:D8')}*1)",
+        f"SUMPRODUCT({problem_condition('E5:E8', grade_spellings())}*1)",
+        f"SUMPRODUCT({problem_condition('F5:F8', progress_spellings())}*1)",
+        "SUMPRODUCT(" + blank.format(f"'KPI実績'!F5:F{FIRST + len(plan.kpis_led_by('DX推進課')) - 1}") + "*1)"]), "blank KPI 実績値 counted too"
+    assert "未入力" in ws[COUNT_CELL].number_format and "提出できます" in ws[COUNT_CELL].number_format
     assert ws.parent.calculation.fullCalcOnLoad
-    assert count_formula({T.INPUT_SHEET: ["D5:D6"], T.KPI_SHEET: ["F5:F7"]}) == \
-        "=COUNTBLANK(D5:D6)+COUNTBLANK('KPI実績'!F5:F7)"
+    assert count_formula({T.INPUT_SHEET: [Counted("E5:E6", ("A",))], T.KPI_SHEET: [Counted("F5:F7")]}) == (
+        '=SUMPRODUCT(((ISERROR(FIND("|"&TRIM(SUBSTITUTE(E5:E6,"\u3000"," "))&"|","|A|"))'
+        '+ISNUMBER(FIND("|",TRIM(SUBSTITUTE(E5:E6,"\u3000"," ")))))>0)*1)'
+        "+SUMPRODUCT(" + blank.format("'KPI実績'!F5:F7") + "*1)")
     assert count_formula({T.INPUT_SHEET: [], T.KPI_SHEET: []}) == "=0"
 
 
@@ -242,7 +258,8 @@ def test_guide_explains_grades_progress_amounts_and_rules(generated):
     assert ws.protection.sheet
     deadline = next(c for row in ws.iter_rows() for c in row if c.value == "提出期限")
     field = ws.cell(row=deadline.row, column=deadline.column + 1)
-    assert field.value is None and not field.protection.locked
+    assert field.value == "（設定シートに未記入）" and field.protection.locked, "shown from 設定, not an empty input"
+    assert "はい" not in text, "lists refuse; nobody is told to press はい"
 
 
 def test_hidden_sheet_records_plan_department_and_year(plan, generated):

@@ -284,3 +284,15 @@ def test_an_output_never_replaces_the_report(report, tmp_path):
         export_finance(report, report)
     assert "集約結果そのもの" in str(exc_info.value)
     assert report.read_bytes() == before
+
+
+def test_a_far_cell_refuses_the_report_only_in_a_sheet_finance_reads(report, tmp_path):
+    """The used range is bounded before openpyxl pads every row to the dimension (SPEC, "Safety")."""
+    import hostile
+
+    elsewhere = hostile.add_far_cell(report, tmp_path / "ほか.xlsx", "取組状況一覧")
+    assert export_finance(elsewhere, tmp_path / "財政課_ほか.xlsx")  # a sheet finance never reads
+    far = hostile.add_far_cell(report, tmp_path / "遠い.xlsx", "効果額集計")
+    with pytest.raises(ReportError) as exc_info:
+        export_finance(far, tmp_path / "財政課_遠い.xlsx")
+    assert "シート「効果額集計」のセル XFD1048576 に値または書式があります" in str(exc_info.value)

@@ -98,7 +98,7 @@ def test_reporting_year_column_is_highlighted(gantt_book):
     assert all(row[other - 1].border.left.style == "thin" for row in _rows(ws))
 
 
-def test_late_items_stand_out(plan, tmp_path):
+def test_late_items_stand_out_in_the_report_year_of_the_bar_due_then(plan, tmp_path):
     progress = {"1-(1)-2": "遅れ", "1-(1)-3": "予定どおり", "1-(2)-1": "遅延"}  # 遅延 is how some clerks write 遅れ
     wb = _gantt(plan, tmp_path, 2027, progress, title="令和9年度 工程表")
     assert wb.sheetnames == [GANTT_SHEET]
@@ -106,9 +106,11 @@ def test_late_items_stand_out(plan, tmp_path):
     assert ws["A1"].value == "令和9年度 工程表"
     headers = [c.value for c in ws[GANTT_HEADER_ROW]]
     assert headers[:6] == [*FIXED, "進捗"]
+    report_col = 6 + plan.years.index(2027)
     for row, (item, bar) in zip(_rows(ws), _expected_bars(plan)):
-        late = item.item_id in ("1-(1)-2", "1-(2)-1")
-        assert row[5].value == progress.get(item.item_id)
+        due = bar.start <= 2027 <= bar.end and bar is next(b for b in plan.bars_for(item) if b.start <= 2027 <= b.end)
+        late = item.item_id in ("1-(1)-2", "1-(2)-1") and due
+        assert row[5].value == (progress.get(item.item_id) if due else None), "進捗 on the bar due this year only"
         if late:
             assert _rgb(row[5]) == _colour(LATE_FILL) and row[5].font.color.rgb.endswith("C00000")
         else:
@@ -116,10 +118,34 @@ def test_late_items_stand_out(plan, tmp_path):
         for offset, year in enumerate(plan.years):
             cell = row[6 + offset]
             if bar.start <= year <= bar.end:
-                assert cell.value == (LATE_MARKER if late else MARKER)
-                assert _rgb(cell) == _colour(LATE_FILL if late else BAR_FILL)
+                here = late and 6 + offset == report_col
+                assert cell.value == (LATE_MARKER if here else MARKER), (item.item_id, year)
+                assert _rgb(cell) == _colour(LATE_FILL if here else BAR_FILL), (item.item_id, year)
             else:
                 assert cell.value is None and cell.fill.fill_type is None
+
+
+def test_a_late_item_is_not_painted_late_over_five_years_nor_on_a_later_phase(plan, tmp_path):
+    """The defect as a reader met it: 遅れ in R8 turned R8～R12 red, and the later phase too."""
+    ws = _gantt(plan, tmp_path, 2026, {"1-(1)-1": "遅れ", "1-(2)-1": "遅れ"})[GANTT_SHEET]
+    rows = {}
+    for row in _rows(ws):
+        rows.setdefault(row[0].value, []).append(row)
+    (whole,) = rows["1-(1)-1"]  # no 工程 rows: one bar over the whole period
+    assert [c.value for c in whole[6:]] == [LATE_MARKER, MARKER, MARKER, MARKER, MARKER]
+    assert [_rgb(c) for c in whole[6:]] == [_colour(LATE_FILL)] + [_colour(BAR_FILL)] * 4
+    first, later = rows["1-(2)-1"]  # ① R8～R10, ② R11～R12
+    assert first[5].value == "遅れ" and later[5].value is None
+    assert [c.value for c in first[6:9]] == [LATE_MARKER, MARKER, MARKER]
+    assert [c.value for c in later[9:]] == [MARKER, MARKER] and _rgb(later[9]) == _colour(BAR_FILL)
+
+
+def test_progress_goes_to_the_later_phase_when_that_is_the_one_due(plan, tmp_path):
+    ws = _gantt(plan, tmp_path, 2029, {"1-(2)-1": "遅れ"})[GANTT_SHEET]
+    first, later = [r for r in _rows(ws) if r[0].value == "1-(2)-1"]
+    assert first[5].value is None and later[5].value == "遅れ"
+    assert [c.value for c in first[6:9]] == [MARKER] * 3
+    assert later[6 + plan.years.index(2029)].value == LATE_MARKER and later[10].value == MARKER
 
 
 def test_printing_and_reading_setup(gantt_book):

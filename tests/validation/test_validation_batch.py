@@ -166,9 +166,9 @@ def test_send_back_lists_and_xlsb_in_the_submission_folder(tmp_path):
 
     (tmp_path / "差戻し_R8_財政課.xlsx").write_bytes(b"")
     (tmp_path / "R8_財政課.xlsb").write_bytes(b"")
-    files, skipped = collect_inputs([tmp_path])
-    assert [p.name for p in files] == ["R8_財政課.xlsb"]  # read, to say how to save it
-    assert [os.path.basename(p) for p in skipped] == ["差戻し_R8_財政課.xlsx"]
+    found = collect_inputs([tmp_path])
+    assert [p.name for p in found.files] == ["R8_財政課.xlsb"]  # read, to say how to save it
+    assert [os.path.basename(p) for p in found.skipped] == ["差戻し_R8_財政課.xlsx"]
 
 
 def test_parallel_and_plain_paths_agree(plan, tmp_path, monkeypatch):

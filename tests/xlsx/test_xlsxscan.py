@@ -22,7 +22,7 @@ def agree(path: Path) -> X.CellFlags:
     """The flags of the whole file; the sheet list read back must name every sheet the file has."""
     flags = X.scan_cell_flags(path, SHEETS)
     with zipfile.ZipFile(path) as archive:
-        assert set(X._sheet_parts(archive)) == set(openpyxl.load_workbook(path, read_only=True).sheetnames)
+        assert set(X.sheet_parts(archive)) == set(openpyxl.load_workbook(path, read_only=True).sheetnames)
     return flags
 
 
