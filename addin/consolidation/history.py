@@ -130,6 +130,26 @@ class History:
         for step in range(current, SCHEMA_VERSION):
             self.conn.executescript(f"BEGIN; {MIGRATIONS[step]}; PRAGMA user_version = {step + 1}; COMMIT;")
 
+    def has_year(self, plan: str, year: int) -> bool:
+        """Whether ``year`` of ``plan`` has rows that storing it again would replace."""
+        query = "SELECT 1 FROM {} WHERE plan = ? AND year = ? LIMIT 1"
+        return any(self.conn.execute(query.format(t), (plan, year)).fetchone() for t in ("submissions", "item_grades"))
+
+    def backup(self, make_backup) -> Path:
+        """A consistent copy of the database, taken through SQLite (never a half-written file), via
+        ``make_backup(path, copy)`` of :mod:`addin.backup`; returns the copy."""
+        def copy(_source: Path, target: Path) -> None:
+            target_conn = sqlite3.connect(target)
+            try:
+                self.conn.backup(target_conn)
+            finally:
+                target_conn.close()
+
+        try:
+            return make_backup(self.path, copy)
+        except sqlite3.Error as exc:
+            raise OutputError(self.path, f"履歴データベースのバックアップを作れません（{exc}）。") from exc
+
     def store(self, plan: str, fingerprint: str | None, year: int, submissions: Iterable[Submission],
               now: datetime | None = None) -> int:
         """Replace ``year``'s rows of ``plan`` with ``submissions`` in one transaction; returns how many were stored."""

@@ -7,15 +7,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from addin.backup import make_backup
 from addin.consolidation.history import History
+from addin.errors import ReformError
 from addin.consolidation.summary import Consolidation, summarize
 from addin.plan.model import Plan
 from addin.reports.previous import PreviousReport, read_previous_report, report_issues
 from addin.reports.workbook import backup_report, write_report
+from addin.validation.codes import render
 from addin.validation.submission import ValidationRun
 from addin.validation.validate import validate_inputs
 
-__all__ = ["ConsolidationResult", "consolidate"]
+__all__ = ["ConsolidationResult", "NothingToConsolidate", "consolidate"]
+
+
+class NothingToConsolidate(ReformError):
+    """No valid submission: nothing is written, so the history never loses a year by accident."""
+
+    def __init__(self, files: int):
+        self.files = files
+        super().__init__(render("required", "no_valid_submission" if files else "no_submission", {"files": files}))
 
 
 @dataclass
@@ -27,23 +38,29 @@ class ConsolidationResult:
     report_path: Path
     db_path: Path
     backup_path: Path | None = None
+    db_backup_path: Path | None = None
 
     def to_json(self) -> dict:
         return self.summary.to_json()
 
 
 def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out: str | os.PathLike,
-                db_path: str | os.PathLike | None = None) -> ConsolidationResult:
+                db_path: str | os.PathLike | None = None, allow_empty: bool = False) -> ConsolidationResult:
     """Validate ``inputs``, consolidate the valid submissions into the report ``out`` and store the history.
 
     The previous report at ``out`` (if any) gives what the secretariat and the committee
     typed (事務局評価・コメント, 委員会評価・意見), and cells edited by hand are reported
     before they are replaced; it is kept as a timestamped backup. The history is stored only after the report
     was written, so a report left open in Excel changes nothing.
+
+    With no valid submission nothing is written (NothingToConsolidate) unless ``allow_empty``;
+    before a year's rows are replaced the database is backed up.
     """
     out = Path(out)
     db = Path(db_path) if db_path else out.parent / "reform.db"
     run = validate_inputs(plan, inputs, year)
+    if not run.valid_submissions() and not allow_empty:
+        raise NothingToConsolidate(len(run.files))
     rejected = [f.path for f in run.files if f.status != "ok"]
     sent_back = [f.department for f in run.files if f.status != "ok" and f.department]
     previous = read_previous_report(out) if out.exists() else PreviousReport()
@@ -60,8 +77,9 @@ def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out:
         summary.report_issues = report_issues(previous, summary, out)
         backup = backup_report(out) if out.exists() else None
         write_report(summary, out, run=run)
+        db_backup = history.backup(make_backup) if history.has_year(scope, year) else None
         history.store(scope, plan.fingerprint, year, summary.submissions)
         history.store_grades(scope, year, [
             (r.item.item_id, r.self_grade, r.override.grade, r.override.committee_grade, r.grade,
              r.override.comment, r.override.committee_comment) for r in summary.items])
-    return ConsolidationResult(run, summary, out, db, backup)
+    return ConsolidationResult(run, summary, out, db, backup, db_backup)

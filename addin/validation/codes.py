@@ -34,6 +34,10 @@ WARNING = "warning"
 
 _REDO = "事務局が配布した様式に入力し直して、提出し直してください。"
 _MOVE_AND_DELETE = "入力した内容を該当する改革項目の行に移してから、この行を削除してください。"
+_NOT_CONSOLIDATED = "有効な提出が1件もないため、集約しませんでした（集約結果と履歴データベースは変更していません）。"
+_ALLOW_EMPTY = ("提出がないことをあえて記録する場合だけ、--allow-empty を付けて実行してください（その年度の履歴は"
+                "置き換えられます。置き換える前の履歴データベースはバックアップに残ります）。")
+_WAIT_AND_RETRY = "しばらく待ってから、やり直してください。"
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,13 @@ class Code:
 
 CODES: dict[str, Code] = {c.code: c for c in (
     # The reasons are the refusals of addin.xlsx.guard (each says what to do), passed as a detail.
-    Code("unreadable", ERROR, "読めないファイル", "{reason}"),
+    Code("unreadable", ERROR, "読めないファイル", "{reason}", {
+        # Refusals of a whole run: a file another run is using right now.
+        "database_busy": "履歴データベース {path} は別の処理が使用中です（別の集約が書き込み中など）。"
+                         "別のファイルを指定せず、" + _WAIT_AND_RETRY,
+        "output_busy": "{path} は別の集約（{owner}）が処理中です。{waited}秒待っても終わりませんでした。"
+                       "別の集約が終わるまで" + _WAIT_AND_RETRY,
+    }),
     Code("wrong_template", ERROR, "様式違い",
          "この課の入力様式ではないか、シートや見出しが消されています。" + _REDO, {
              "missing_sheet": "シート「{sheet}」がありません。シート名を変えた場合は、シート名を「{sheet}」に戻してください。"
@@ -100,6 +110,11 @@ CODES: dict[str, Code] = {c.code: c for c in (
          }),
     Code("required", ERROR, "未入力", "「{column}」が入力されていません。入力してください。", {
         "item_id": "この行の「項目ID」が消されています。配布した様式のとおりに項目IDを入力し直してください。",
+        # Refusals of a whole run: nothing valid to consolidate, so the history is left as it is.
+        "no_submission": _NOT_CONSOLIDATED + "提出フォルダに各課の入力様式（.xlsx）があるか確認してください。"
+                         + _ALLOW_EMPTY,
+        "no_valid_submission": _NOT_CONSOLIDATED + "読み込んだ {files}件はすべて要修正か読めないファイルです。"
+                               "検証結果を見て各課に直してもらってから集約してください。" + _ALLOW_EMPTY,
     }),
     Code("invalid_choice", ERROR, "選択肢以外",
          "「{value}」は選べない値です。{choices} のいずれかをリストから選んでください。", {
