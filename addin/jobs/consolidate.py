@@ -9,7 +9,8 @@ from typing import Iterable
 
 from addin.backup import make_backup
 from addin.consolidation.history import History
-from addin.errors import ReformError
+from addin.errors import OutputError, ReformError
+from addin.lock import LockTimeout, output_lock
 from addin.consolidation.summary import Consolidation, summarize
 from addin.plan.model import Plan
 from addin.reports.previous import PreviousReport, read_previous_report, report_issues
@@ -45,7 +46,8 @@ class ConsolidationResult:
 
 
 def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out: str | os.PathLike,
-                db_path: str | os.PathLike | None = None, allow_empty: bool = False) -> ConsolidationResult:
+                db_path: str | os.PathLike | None = None, allow_empty: bool = False,
+                lock_timeout: float | None = None) -> ConsolidationResult:
     """Validate ``inputs``, consolidate the valid submissions into the report ``out`` and store the history.
 
     The previous report at ``out`` (if any) gives what the secretariat and the committee
@@ -54,13 +56,24 @@ def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out:
     was written, so a report left open in Excel changes nothing.
 
     With no valid submission nothing is written (NothingToConsolidate) unless ``allow_empty``;
-    before a year's rows are replaced the database is backed up.
+    before a year's rows are replaced the database is backed up. Two runs on the same output
+    wait for each other (``lock_timeout`` seconds at most, :mod:`addin.lock`).
     """
     out = Path(out)
     db = Path(db_path) if db_path else out.parent / "reform.db"
     run = validate_inputs(plan, inputs, year)
     if not run.valid_submissions() and not allow_empty:
         raise NothingToConsolidate(len(run.files))
+    try:
+        with output_lock(out, lock_timeout):
+            return _consolidate_locked(plan, run, year, out, db)
+    except LockTimeout as exc:
+        raise OutputError(out, render("unreadable", "output_busy", {"owner": exc.owner or "別の処理",
+                                                                     "waited": exc.waited})) from exc
+
+
+def _consolidate_locked(plan: Plan, run: ValidationRun, year: int, out: Path, db: Path) -> ConsolidationResult:
+    """Read the previous report, write the new one and store the history (the output's lock held)."""
     rejected = [f.path for f in run.files if f.status != "ok"]
     sent_back = [f.department for f in run.files if f.status != "ok" and f.department]
     previous = read_previous_report(out) if out.exists() else PreviousReport()
