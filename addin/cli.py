@@ -206,6 +206,8 @@ def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, 
     if json_path:
         write_json(result.to_json(), json_path)
     click.echo(str(result.report_path))
+    for issue in result.summary.report_issues:  # what the secretariat typed and the report could not use as is
+        click.echo(f"{'エラー' if issue.severity == 'error' else '警告'}: {issue.message}")
     _echo_summary(result.run)
     sys.exit(result.run.exit_code)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -13,7 +13,15 @@ from addin.errors import OutputError, ReformError
 from addin.lock import LockTimeout, output_lock
 from addin.consolidation.summary import Consolidation, summarize
 from addin.plan.model import Plan
-from addin.reports.previous import PreviousReport, read_previous_report, report_issues
+from addin.reports.previous import (
+    PreviousReport,
+    check_previous,
+    orphan_issues,
+    orphan_overrides,
+    orphan_rows,
+    read_previous_report,
+    report_issues,
+)
 from addin.reports.workbook import backup_report, write_report
 from addin.validation.codes import render
 from addin.validation.submission import ValidationRun
@@ -40,6 +48,7 @@ class ConsolidationResult:
     db_path: Path
     backup_path: Path | None = None
     db_backup_path: Path | None = None
+    orphans: dict = field(default_factory=dict)  # 項目ID no longer in the plan -> what was typed for it (kept)
 
     def to_json(self) -> dict:
         return self.summary.to_json()
@@ -76,9 +85,12 @@ def _consolidate_locked(plan: Plan, run: ValidationRun, year: int, out: Path, db
     """Read the previous report, write the new one and store the history (the output's lock held)."""
     rejected = [f.path for f in run.files if f.status != "ok"]
     sent_back = [f.department for f in run.files if f.status != "ok" and f.department]
+    scope = plan.settings.plan_name
     previous = read_previous_report(out) if out.exists() else PreviousReport()
+    if out.exists():
+        check_previous(previous, scope, year, out)
     with History(db) as history:
-        scope = plan.settings.plan_name
+        orphans = orphan_overrides(previous, [i.item_id for i in plan.items], history.stage_grades(scope, year))
         previous_year = history.previous_year(scope, year)
         summary = summarize(
             plan, year, run.valid_submissions(), rejected,
@@ -87,12 +99,12 @@ def _consolidate_locked(plan: Plan, run: ValidationRun, year: int, out: Path, db
             previous_year=previous_year, overrides=previous.overrides,
             grade_history=history.final_grades(scope), rejected_departments=sent_back,
         )
-        summary.report_issues = report_issues(previous, summary, out)
+        summary.report_issues = report_issues(previous, summary, out) + orphan_issues(orphans, out)
         backup = backup_report(out) if out.exists() else None
         write_report(summary, out, run=run)
         db_backup = history.backup(make_backup) if history.has_year(scope, year) else None
         history.store(scope, plan.fingerprint, year, summary.submissions)
         history.store_grades(scope, year, [
             (r.item.item_id, r.self_grade, r.override.grade, r.override.committee_grade, r.grade,
-             r.override.comment, r.override.committee_comment) for r in summary.items])
-    return ConsolidationResult(run, summary, out, db, backup, db_backup)
+             r.override.comment, r.override.committee_comment) for r in summary.items] + orphan_rows(orphans))
+    return ConsolidationResult(run, summary, out, db, backup, db_backup, orphans)
