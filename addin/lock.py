@@ -2,7 +2,8 @@
 
 Two consolidations into the same report (two clerks, or a button pressed twice) would read
 the same previous report and the later would drop what the earlier carried over. Each run
-holds ``<output>.lock`` while it reads the previous report, writes and stores the history.
+holds ``.<output>.lock`` while it reads the previous report, writes and stores the history
+(a hidden name, so the folder a clerk sees holds only the report).
 
 The lock is the operating system's (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows),
 not the file's existence: it ends with the process that held it, so a run that crashed or was
@@ -62,9 +63,9 @@ class LockTimeout(ReformError):
 
 
 def lock_path(output: str | os.PathLike) -> Path:
-    """``集約_R8.xlsx.lock`` beside ``集約_R8.xlsx``."""
+    """``.集約_R8.xlsx.lock`` beside ``集約_R8.xlsx``: hidden on macOS and Linux, and skipped as an input like every dot file."""
     output = Path(output)
-    return output.with_name(output.name + ".lock")
+    return output.with_name(f".{output.name}.lock")
 
 
 def _owner(path: Path) -> str:
