@@ -20,13 +20,14 @@ Schema (version 2)::
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from addin.errors import OutputError
+from addin.errors import OutputError, explain_os_error
 from addin.validation.codes import render
 from addin.validation.submission import Submission
 
@@ -94,6 +95,12 @@ def _busy(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc)
 
 
+def _full(exc: sqlite3.Error) -> bool:
+    """The disk (or the database's size limit) is full: "database or disk is full"."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF == sqlite3.SQLITE_FULL if code is not None else "is full" in str(exc)
+
+
 def _iso(timestamp: float | None) -> str | None:
     return datetime.fromtimestamp(timestamp).isoformat(timespec="seconds") if timestamp is not None else None
 
@@ -127,6 +134,8 @@ class History:
     def _write_error(self, exc: sqlite3.Error) -> OutputError:
         if _busy(exc):
             return self._busy_error()
+        if _full(exc):  # the transaction was rolled back: the year's earlier rows are still there
+            return OutputError(self.path, explain_os_error(OSError(errno.ENOSPC, "disk full")))
         return OutputError(self.path, f"履歴データベースに書き込めません（{exc}）。")
 
     def __enter__(self) -> "History":
@@ -168,8 +177,8 @@ class History:
         try:
             return make_backup(self.path, copy)
         except sqlite3.Error as exc:
-            if _busy(exc):
-                raise self._busy_error() from exc
+            if _busy(exc) or _full(exc):
+                raise self._write_error(exc) from exc
             raise OutputError(self.path, f"履歴データベースのバックアップを作れません（{exc}）。") from exc
 
     def store(self, plan: str, fingerprint: str | None, year: int, submissions: Iterable[Submission],

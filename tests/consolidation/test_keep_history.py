@@ -136,3 +136,20 @@ def test_report_and_database_backups_both_rotate(tmp_path, monkeypatch):
     for _run in range(4):
         consolidate(plan, [tmp_path / "in"], R8, out)
     assert len(backups_of(out)) == 2 and len(backups_of(db)) == 2
+
+
+def test_a_full_disk_under_the_database_is_named_and_keeps_the_year(consolidated):
+    """SQLite's "database or disk is full" was the generic 「予期しない問題」; the transaction leaves the year whole."""
+    from addin.consolidation.history import History
+    from addin.errors import OutputError
+
+    *_, db = consolidated
+    before = _count(db, "item_grades")
+    with History(db) as history:
+        pages = history.conn.execute("PRAGMA page_count").fetchone()[0]
+        history.conn.execute(f"PRAGMA max_page_count = {pages}")  # no page more: as a full disk
+        plan_name = history.conn.execute("SELECT plan FROM item_grades LIMIT 1").fetchone()[0]
+        with pytest.raises(OutputError) as info:
+            history.store_grades(plan_name, 2026, [(f"x{n}", "A", "B", "C", "A", "長い" * 5000, None) for n in range(50)])
+    assert "ディスクの空き容量が足りません" in str(info.value)
+    assert _count(db, "item_grades") == before > 0
