@@ -286,7 +286,10 @@ def _echo_summary(run) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="集約結果の .xlsx")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="集約結果を JSON で書き出す")
 @click.option("--db", "db", type=click.Path(dir_okay=False), help="履歴データベース（既定: 出力と同じフォルダの reform.db）")
-def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, json_path: str | None, db: str | None) -> None:
+@click.option("--allow-empty", "allow_empty", is_flag=True,
+              help="有効な提出が1件もなくても集約する（その年度の履歴を置き換える。既定では何も書かずに終了 2）")
+def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, json_path: str | None, db: str | None,
+                allow_empty: bool) -> None:
     """検証してから、正常な提出を集約した報告書（取組状況一覧・KPI一覧・評価集計・効果額集計・工程表・提出状況）を作る。
 
     Example: reform consolidate plan.xlsx 提出/ --year R8 --out 集約.xlsx --json 集約.json
@@ -298,10 +301,12 @@ def consolidate(plan: str, inputs: tuple[str, ...], year: str | None, out: str, 
     _log_beside(Path(out).parent)
     loaded = _load_plan(plan)
     result = run_consolidation(loaded, [Path(p) for p in inputs], _resolve_year(loaded, year), Path(out),
-                               db_path=Path(db) if db else None)
+                               db_path=Path(db) if db else None, allow_empty=allow_empty)
     if json_path:
         write_json(result.to_json(), json_path)
     click.echo(str(result.report_path))
+    for issue in result.summary.report_issues:  # what the secretariat typed and the report could not use as is
+        click.echo(f"{'エラー' if issue.severity == 'error' else '警告'}: {issue.message}")
     _echo_summary(result.run)
     sys.exit(result.run.exit_code)
 

@@ -20,13 +20,15 @@ Schema (version 2)::
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from addin.errors import OutputError
+from addin.errors import OutputError, explain_os_error
+from addin.validation.codes import render
 from addin.validation.submission import Submission
 
 __all__ = ["History", "MIGRATIONS", "SCHEMA_VERSION"]
@@ -82,6 +84,21 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+BUSY_TIMEOUT = 30.0  # seconds SQLite waits for another connection's write before "database is locked"
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Another connection holds the database ("database is locked" / "database table is locked")."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc)
+
+
+def _full(exc: sqlite3.Error) -> bool:
+    """The disk (or the database's size limit) is full: "database or disk is full"."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF == sqlite3.SQLITE_FULL if code is not None else "is full" in str(exc)
 
 
 def _iso(timestamp: float | None) -> str | None:
@@ -91,11 +108,11 @@ def _iso(timestamp: float | None) -> str | None:
 class History:
     """The history database; use as a context manager (``with History(path) as h:``)."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path)
+            self.conn = sqlite3.connect(self.path, timeout=timeout)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(self.path, f"履歴データベースを開けません（{exc}）。保存先を確認してください。") from exc
         try:
@@ -103,11 +120,23 @@ class History:
             self.migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
+            if _busy(exc):
+                raise self._busy_error() from exc
             raise OutputError(self.path, f"履歴データベースが壊れているか、別の形式です（{exc}）。"
                                          "--db で別のファイルを指定してください。") from exc
         except OutputError:
             self.conn.close()
             raise
+
+    def _busy_error(self) -> OutputError:
+        return OutputError(self.path, render("unreadable", "database_busy", {"path": str(self.path)}))
+
+    def _write_error(self, exc: sqlite3.Error) -> OutputError:
+        if _busy(exc):
+            return self._busy_error()
+        if _full(exc):  # the transaction was rolled back: the year's earlier rows are still there
+            return OutputError(self.path, explain_os_error(OSError(errno.ENOSPC, "disk full")))
+        return OutputError(self.path, f"履歴データベースに書き込めません（{exc}）。")
 
     def __enter__(self) -> "History":
         return self
@@ -129,6 +158,28 @@ class History:
             raise OutputError(self.path, "この履歴データベースは新しい版のツールで作られています。ツールを更新してください。")
         for step in range(current, SCHEMA_VERSION):
             self.conn.executescript(f"BEGIN; {MIGRATIONS[step]}; PRAGMA user_version = {step + 1}; COMMIT;")
+
+    def has_year(self, plan: str, year: int) -> bool:
+        """Whether ``year`` of ``plan`` has rows that storing it again would replace."""
+        query = "SELECT 1 FROM {} WHERE plan = ? AND year = ? LIMIT 1"
+        return any(self.conn.execute(query.format(t), (plan, year)).fetchone() for t in ("submissions", "item_grades"))
+
+    def backup(self, make_backup) -> Path:
+        """A consistent copy of the database, taken through SQLite (never a half-written file), via
+        ``make_backup(path, copy)`` of :mod:`addin.backup`; returns the copy."""
+        def copy(_source: Path, target: Path) -> None:
+            target_conn = sqlite3.connect(target)
+            try:
+                self.conn.backup(target_conn)
+            finally:
+                target_conn.close()
+
+        try:
+            return make_backup(self.path, copy)
+        except sqlite3.Error as exc:
+            if _busy(exc) or _full(exc):
+                raise self._write_error(exc) from exc
+            raise OutputError(self.path, f"履歴データベースのバックアップを作れません（{exc}）。") from exc
 
     def store(self, plan: str, fingerprint: str | None, year: int, submissions: Iterable[Submission],
               now: datetime | None = None) -> int:
@@ -152,7 +203,7 @@ class History:
                         [(sid, k.item_id, k.name, k.actual, k.note) for k in sub.kpis])
                     count += 1
         except sqlite3.Error as exc:
-            raise OutputError(self.path, f"履歴データベースに書き込めません（{exc}）。") from exc
+            raise self._write_error(exc) from exc
         return count
 
     def store_grades(self, plan: str, year: int, grades: Iterable[tuple]) -> None:
@@ -164,7 +215,7 @@ class History:
                 self.conn.executemany("INSERT INTO item_grades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                       [(plan, year, *row) for row in grades])
         except sqlite3.Error as exc:
-            raise OutputError(self.path, f"履歴データベースに書き込めません（{exc}）。") from exc
+            raise self._write_error(exc) from exc
 
     def final_grades(self, plan: str) -> dict[str, dict[int, str | None]]:
         """{項目ID: {year: final grade}} over every stored year."""

@@ -108,8 +108,9 @@ def _consolidate(ctx: Context) -> str:
     from addin.jobs.consolidate import consolidate
 
     result = consolidate(ctx.plan, [ctx.submit_dir], ctx.year, ctx.output_dir / f"集約_{ctx.year_label}.xlsx")
-    _record(ctx.book, "集約", [("集約結果", result.report_path), *result.run.summary_lines()])
-    return f"集約しました。\n{result.report_path}"
+    _record(ctx.book, "集約", [("集約結果", result.report_path), *result.run.summary_lines(),
+                               *(("要確認", issue.message) for issue in result.summary.report_issues)])
+    return f"集約しました。\n{result.report_path}" + "".join(f"\n{i.message}" for i in result.summary.report_issues[:5])
 
 
 def _gantt(ctx: Context) -> str:

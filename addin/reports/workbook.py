@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from datetime import datetime
 from pathlib import Path
 
+from addin.backup import backup_name, make_backup
 from addin.consolidation.summary import Consolidation, Override
-from addin.errors import OutputError, UnreadableWorkbook, explain_os_error
+from addin.errors import UnreadableWorkbook
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.reports.effects import add_effects_sheet
 from addin.reports.grades import add_grades_sheet
@@ -98,23 +98,6 @@ def read_overrides(path: str | os.PathLike) -> dict[str, Override]:
         return {}
 
 
-def backup_name(path: Path, when: datetime) -> Path:
-    """``集約.20261122-153000.bak.xlsx`` beside ``集約.xlsx``."""
-    return path.with_name(f"{path.stem}.{when:%Y%m%d-%H%M%S}.bak{path.suffix}")
-
-
 def backup_report(path: str | os.PathLike, when: datetime | None = None) -> Path:
-    """Copy the previous report beside itself with a timestamp; returns the copy."""
-    path = Path(path)
-    when = when or datetime.now()
-    target = backup_name(path, when)
-    n = 2
-    while target.exists():
-        target = target.with_name(f"{path.stem}.{when:%Y%m%d-%H%M%S}-{n}.bak{path.suffix}")
-        n += 1
-    try:
-        shutil.copy2(path, target)
-    except OSError as exc:
-        target.unlink(missing_ok=True)  # a half-copied backup (a full disk) is no backup
-        raise OutputError(target, explain_os_error(exc)) from exc
-    return target
+    """Copy the previous report beside itself with a timestamp (``集約.20261122-153000.bak.xlsx``), rotated."""
+    return make_backup(Path(path), when=when)

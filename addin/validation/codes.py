@@ -35,6 +35,11 @@ WARNING = "warning"
 _REDO = "事務局が配布した様式に入力し直して、提出し直してください。"
 _MOVE_AND_DELETE = "入力した内容を該当する改革項目の行に移してから、この行を削除してください。"
 NOTHING = "なし"  # an empty list in a message (plan_changed: nothing added, nothing removed)
+_NOT_CONSOLIDATED = "有効な提出が1件もないため、集約しませんでした（集約結果と履歴データベースは変更していません）。"
+_ALLOW_EMPTY = ("提出がないことをあえて記録する場合だけ、--allow-empty を付けて実行してください（その年度の履歴は"
+                "置き換えられます。置き換える前の履歴データベースはバックアップに残ります）。")
+_WAIT_AND_RETRY = "しばらく待ってから、やり直してください。"
+_NOT_CARRIED = "事務局評価・委員会評価などの入力を引き継げないため、集約を中止しました（何も書き換えていません）。"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,14 @@ CODES: dict[str, Code] = {c.code: c for c in (
                    "Excel で開いて不要な行・列やシートを削除し、上書き保存し直したものを提出してもらってください。",
         "linked_folder": "リンク（シンボリックリンク）のフォルダは、ほかの場所のファイルを読み込まないよう読み飛ばしました。"
                          "中のファイルを直接このフォルダに置いてください。",
+        # Refusals of a whole run: a file another run is using right now.
+        "database_busy": "履歴データベース {path} は別の処理が使用中です（別の集約が書き込み中など）。"
+                         "別のファイルを指定せず、" + _WAIT_AND_RETRY,
+        "previous_report": "前回の集約結果を読めません（{reason}）。" + _NOT_CARRIED + "Excel で開けるか確かめてください。"
+                           "開けない場合は、同じフォルダのバックアップ（{backup}）を元のファイル名に戻すか、"
+                           "このファイルを別のフォルダに移してからやり直してください。",
+        "output_busy": "{path} は別の集約（{owner}）が処理中です。{waited}秒待っても終わりませんでした。"
+                       "別の集約が終わるまで" + _WAIT_AND_RETRY,
     }),
     Code("wrong_template", ERROR, "様式違い",
          "この課の入力様式ではないか、シートや見出しが消されています。" + _REDO, {
@@ -74,6 +87,14 @@ CODES: dict[str, Code] = {c.code: c for c in (
              "renamed_sheet": "シート「{sheet}」の名前が「{found}」に変わっています。シート名を「{sheet}」に戻してください。",
              "missing_headers": "シート「{sheet}」に見出し（{missing}）が見つかりません。見出しを書き換えた場合は元に戻してください。"
                                 "戻せない場合は、" + _REDO,
+             "report_missing_sheet": "前回の集約結果にシート「{sheet}」がありません。" + _NOT_CARRIED
+                                     + "シート名を変えた場合は「{sheet}」に戻してからやり直してください。集約結果ではない"
+                                       "ファイルなら、別の出力先を指定してください。",
+             "report_missing_headers": "前回の集約結果のシート「{sheet}」に見出し（{missing}）が見つかりません。"
+                                       + _NOT_CARRIED + "見出しを書き換えた場合は元に戻してからやり直してください。",
+             "report_no_stamp": "前回の集約結果のシート「{sheet}」に計画名と年度がないため、どの計画・年度の集約結果か"
+                                "確かめられません。" + _NOT_CARRIED + "シート「{sheet}」を戻すか、このファイルを別のフォルダに"
+                                "移してからやり直してください。",
              "missing_meta": "様式の情報（非表示シート「{meta}」）がありません。この課の入力様式ではないか、シートが消されています。"
                              + _REDO,
              "missing_meta_key": "様式の情報（非表示シート「{meta}」）の「{column}」がありません。" + _REDO,
@@ -84,18 +105,26 @@ CODES: dict[str, Code] = {c.code: c for c in (
                            "提出し直してください。",
              "other_city": "別の団体「{value}」の計画の様式です。{city}の計画「{plan}」で作った様式（事務局が配布します）に"
                            "入力し直して、提出し直してください。",
+             "report_other_plan": "前回の集約結果は別の計画「{value}」のものです（今の計画は「{plan}」）。" + _NOT_CARRIED
+                                  + "別のファイル名で出力するか、このファイルを別のフォルダに移してからやり直してください。",
              "old_plan": "計画が変更される前に作られた古い様式です。今の計画「{plan}」で作った様式（事務局が配布します）に"
                          "入力し直して、提出し直してください。",
              "unknown_department": "担当課「{value}」は計画の実施担当にありません。担当課の名前を変えていないか確認し、"
                                    + _REDO,
          }),
     Code("wrong_year", ERROR, "年度違い",
-         "{found}の様式です（今回提出していただくのは{expected}の様式です）。{expected}の様式に入力し直して、提出し直してください。"),
+         "{found}の様式です（今回提出していただくのは{expected}の様式です）。{expected}の様式に入力し直して、提出し直してください。", {
+             "report": "前回の集約結果は{found}のものです（今回は{expected}）。{found}の" + _NOT_CARRIED
+                       + "{expected}の集約結果は別のファイル名（例: 集約_{expected}.xlsx）で出力してください。",
+         }),
     Code("unknown_item", ERROR, "計画にない項目",
          "項目ID「{value}」は計画にありません。項目IDを書き換えた場合は元に戻してください。追加した行の場合は、"
          + _MOVE_AND_DELETE, {
              "not_assigned": "項目ID「{value}」は{department}の担当ではありません。項目IDを書き換えた場合は元に戻してください。"
                              "追加した行の場合は、" + _MOVE_AND_DELETE,
+             "report_override": "項目ID「{item_id}」は今の計画にありません（削除されたか、項目IDが変わりました）。"
+                                "前回までに入力されていた{column}「{value}」は捨てずに履歴データベースに残しています。"
+                                "項目IDが変わった場合は、新しい項目の行に入力し直してください。",
              "kpi": "指標「{value}」（項目ID {item_id}）は{department}が報告する指標ではありません。指標名を書き換えた場合は"
                     "元に戻してください。追加した行の場合は、この行を削除してください。",
          }),
@@ -115,6 +144,11 @@ CODES: dict[str, Code] = {c.code: c for c in (
          }),
     Code("required", ERROR, "未入力", "「{column}」が入力されていません。入力してください。", {
         "item_id": "この行の「項目ID」が消されています。配布した様式のとおりに項目IDを入力し直してください。",
+        # Refusals of a whole run: nothing valid to consolidate, so the history is left as it is.
+        "no_submission": _NOT_CONSOLIDATED + "提出フォルダに各課の入力様式（.xlsx）があるか確認してください。"
+                         + _ALLOW_EMPTY,
+        "no_valid_submission": _NOT_CONSOLIDATED + "読み込んだ {files}件はすべて要修正か読めないファイルです。"
+                               "検証結果を見て各課に直してもらってから集約してください。" + _ALLOW_EMPTY,
     }),
     Code("invalid_choice", ERROR, "選択肢以外",
          "「{value}」は選べない値です。{choices} のいずれかをリストから選んでください。", {

@@ -72,7 +72,8 @@ def test_a_full_disk_while_xlsxwriter_streams_rows(work, monkeypatch):
 def test_a_full_disk_while_backing_up_the_previous_report(work, monkeypatch):
     plan_path, folder, out, scratch = work
     report = out / "集約.xlsx"
-    args = ["consolidate", str(plan_path), str(folder), "--year", "R8", "--out", str(report), "--db", str(out / "x.db")]
+    args = ["consolidate", str(plan_path), str(folder), "--year", "R8", "--out", str(report), "--db", str(out / "x.db"),
+            "--allow-empty"]  # both submissions are rejected: the report is still to be written
     assert CliRunner().invoke(cli, args).exit_code == 1
     kept = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "reform.log"}
 
