@@ -198,11 +198,11 @@ def unit_kind(unit: object) -> str:
 
 
 def parse_in_unit(value: object, unit: object, number_format: str | None = None) -> int | float | None:
-    """A KPI actual in the KPI's own ``unit``; a plain number (1.5万 included) is already in that unit.
+    """A KPI actual in the KPI's own ``unit``; a plain number is already in that unit.
 
     %: as :func:`parse_percent`. Money: an amount typed in yen (182,000千円, 1.82億円, 1億8,200万円,
-    182000000円; the kanji multipliers are applied while parsing) is converted to the KPI's unit, so
-    for a KPI in 千円 all of them are 182,000. Counts: the KPI's own unit may follow (612万枚).
+    182000000円, and 1.82億 as for 効果額; the kanji multipliers are applied while parsing) is converted
+    to the KPI's unit, so for a KPI in 千円 all of them are 182,000. Counts: the KPI's own unit may follow (612万枚).
     Any other unit raises :class:`WrongUnit`; text that is no number raises :class:`NotANumber`.
     """
     kind = unit_kind(unit)
@@ -215,7 +215,8 @@ def parse_in_unit(value: object, unit: object, number_format: str | None = None)
     own = fold_width(str(unit)) if unit is not None else ""
     if kind == PERCENT and suffix in PERCENT_SUFFIXES:
         return _to_number(number)
-    if kind == MONEY and suffix == "円":
+    if kind == MONEY and (suffix == "円" or (not suffix and any(ch in fold_width(str(value)) for ch in "千万億兆"))):
+        # As for 効果額: a kanji multiplier means yen (1.82億 is 1.82億円), whatever the KPI's unit.
         return _to_number(number / MONEY_UNITS[own])
     if not suffix or (kind == COUNT and own and own.startswith(suffix)):
         return _to_number(number)

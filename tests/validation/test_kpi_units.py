@@ -63,7 +63,8 @@ def test_a_money_kpi_reads_amounts_in_its_own_unit(plan, tmp_path, typed):
 
 @pytest.mark.parametrize("unit, typed, expected", [
     ("円", "182,000千円", 182_000_000), ("万円", "1億8,200万円", 18_200), ("百万円", "1.82億円", 182),
-    ("億円", "182000000円", 1.82), ("千円", "18.2万", 182_000),  # a plain number is in the KPI's unit
+    ("億円", "182000000円", 1.82), ("千円", "1.82億", 182_000), ("千円", "18.2万", 182),  # 万 and 億 mean yen, as for 効果額
+    ("千円", "182000", 182_000),  # a plain number is in the KPI's unit
 ])
 def test_every_money_unit(unit, typed, expected):
     from addin.normalize import parse_in_unit
