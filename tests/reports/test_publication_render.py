@@ -1,0 +1,75 @@
+"""The public status list printed by LibreOffice: A4 landscape, legible, header repeated, nothing cut off."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import hostile
+import pytest
+from records import submission
+
+from addin.consolidation.summary import summarize
+from addin.jobs.publish import publish
+from addin.reports.workbook import write_report
+
+pytestmark = pytest.mark.skipif(not hostile.soffice() or not shutil.which("pdftotext"),
+                                reason="LibreOffice (soffice) and pdftotext are needed; CI installs them")
+MADE = date(2026, 12, 2)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+_FULL_WIDTH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{2,}")
+
+
+@pytest.fixture(scope="module")
+def summary(plan):
+    subs = []
+    for department in plan.departments:
+        entries = {item.item_id: {"status": f"{item.name}について{department}が取組を進めた。", "grade": "B"}
+                   for item in plan.items_for(department)}
+        subs.append(submission(plan, department, 2026, entries, {}))
+    return summarize(plan, 2026, subs)
+
+
+@pytest.fixture(scope="module")
+def pages(summary, tmp_path_factory):
+    root = tmp_path_factory.mktemp("publish")
+    report = write_report(summary, root / "集約_R8.xlsx")
+    book = publish(report, root / "out", made=MADE)[0]
+    simple = shutil.copy(book, root / "status.xlsx")  # an ASCII name: simple command lines
+    pdf = hostile.convert(Path(simple), "pdf", root / "pdf", root / "profile")
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          timeout=60).stdout.decode("utf-8")
+    result = []
+    for page in text.split("<page ")[1:]:
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))
+        result.append((width, [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in _WORD.findall(page)]))
+    return result
+
+
+def _text(page) -> str:
+    return "".join(w for *_box, w in page[1])
+
+
+def test_every_page_is_legible_on_a4_landscape(pages):
+    assert pages
+    for number, (page_width, words) in enumerate(pages, start=1):
+        assert page_width > 800, "A4 landscape is 842 pt wide"
+        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if _FULL_WIDTH.fullmatch(w)]
+        assert sizes and min(sizes) >= 7.95, f"page {number}: text printed at {min(sizes):.1f} pt"
+        assert all(0 <= x0 and x1 <= page_width for x0, _y0, x1, _y1, _w in words), f"page {number} runs off"
+        page_text = "".join(w for *_box, w in words)
+        assert "改革項目" in page_text and "評価" in page_text, f"page {number}: header row repeated"
+        assert "第2次二本松市市政改革推進行動計画" in page_text and "令和8年12月2日" in page_text  # page header
+
+
+def test_nothing_is_cut_off(pages, summary):
+    text = re.sub(r"\s+", "", "".join(_text(p) for p in pages))
+    assert "###" not in text
+    for result in summary.items:
+        if len(result.item.name) <= 8:
+            assert result.item.name in text
+    for internal in ("確認事項", "事務局コメント", "委員会意見", ".xlsx"):
+        assert internal not in text
