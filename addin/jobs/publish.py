@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from addin.errors import ReformError
+from addin.reports.evaluation_sheet import write_evaluation_sheet
 from addin.reports.finance import read_finance_tables
 from addin.reports.opendata import write_grades_csv, write_status_csv, write_table_csvs
 from addin.reports.publication import read_public_items, write_status_list
@@ -27,7 +28,8 @@ def publish(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | 
     info, tables = read_finance_tables(report, made)
     items = read_public_items(report)
     return [write_status_list(report, out_dir, made), write_status_csv(items, info.year, out_dir),
-            write_grades_csv(items, info.year, out_dir), *write_table_csvs(tables, info.year, out_dir)]
+            write_grades_csv(items, info.year, out_dir), *write_table_csvs(tables, info.year, out_dir),
+            write_evaluation_sheet(report, out_dir, made)]
 
 
 def to_pdf(books: list[Path], out_dir: Path) -> list[Path]:

@@ -130,14 +130,15 @@ def _escape(text: str) -> str:
 
 
 def grouped_sheet(book: ReportBook, name: str, title: str, made: date, headers: tuple[str, ...],
-                  widths: tuple[float, ...], items: list[PublicItem], values, styles: list) -> ReportSheet:
+                  widths: tuple[float, ...], items: list[PublicItem], values, styles: list) -> tuple[ReportSheet, int]:
     """A printable list of items under heading rows per 重点項目 and 取組, title and date in the page header.
 
-    ``values(item)`` gives a row, ``styles`` one cell format per column.
+    ``values(item)`` gives a row, ``styles`` one cell format per column; returns the sheet and its last row.
     """
     sheet = book.add_sheet(name)
     sheet.write(1, 1, title, book.style(font=TITLE_FONT))
     sheet.widths(dict(enumerate(widths, start=1)))
+    sheet.height(HEADER_ROW, 30)  # room for a header wrapped in a narrow grade column
     header_cells(sheet, HEADER_ROW, headers)
     heading = book.style(font=BOLD_FONT, fill=SECTION_FILL, border=THIN_BORDER)
     last = get_column_letter(len(headers))
@@ -162,9 +163,8 @@ def grouped_sheet(book: ReportBook, name: str, title: str, made: date, headers: 
         row += 1
     sheet.freeze(f"A{HEADER_ROW + 1}")
     sheet.print_setup(header_rows=(HEADER_ROW, HEADER_ROW))
-    sheet.ws.set_header(f"&L&9{_escape(title)}&R&9{_escape(japanese_date(made))}", {"margin": 0.25})
-    sheet.last_row = row - 1
-    return sheet
+    sheet.ws.set_header(f"&L&10{_escape(title)}&R&10{_escape(japanese_date(made))}", {"margin": 0.25})
+    return sheet, row - 1
 
 
 def _fill(book: ReportBook, items: list[PublicItem], plan_name: str, year: int, made: date) -> None:

@@ -15,7 +15,9 @@ from addin.cli import cli
 from addin.consolidation.summary import summarize
 from addin.jobs.publish import publish
 from addin.reports.opendata import EFFECTS_CSV_HEADERS, GRADES_CSV_HEADERS, KPI_CSV_HEADERS, STATUS_CSV_HEADERS
+from addin.reports.evaluation_sheet import CRITERIA_SHEET, EVALUATION_HEADERS
 from addin.reports.publication import public_headers
+from addin.vocab import GRADES
 from addin.reports.status import STATUS_HEADERS
 from addin.reports.workbook import write_report
 
@@ -153,3 +155,40 @@ def test_effects_csv_lists_the_items_with_an_effect(summary, tmp_path):
     expected = [[r.item.item_id, "R8", f"{r.effect:g}"] for r in result.items if r.effect is not None]
     assert [r[:2] + r[3:4] for r in records[1:]] == expected
     assert [item.item_id, "R8", "1500"] in expected
+
+
+def test_evaluation_sheet_has_the_committee_inputs_and_the_criteria(published, summary):
+    path = next(p for p in published if p.name == "評価シート_R8.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["評価シート", CRITERIA_SHEET]
+    ws = wb["評価シート"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(r for r in rows if r and r[0] == "No.")
+    assert tuple(header) == EVALUATION_HEADERS
+    col = {name: i for i, name in enumerate(header)}
+    by_name = {r[col["改革項目"]]: r for r in rows if r and r[0] not in (None, "No.") and r[1]}
+    for result in summary.items:
+        row = by_name[result.item.name]
+        assert row[col["委員会評価"]] is None and row[col["委員会意見"]] is None  # left for the committee
+        assert row[col["事務局評価（案）"]] == result.grade
+        for department, grade in result.grades.items():
+            assert f"【{department}】{grade or '－'}" in row[col["個別評価"]]
+    refs = [str(dv.sqref) for dv in ws.data_validations.dataValidation]
+    letter = "ABCDEFGHIJ"[col["委員会評価"]]
+    assert any(ref.startswith(f"{letter}") for ref in refs)
+    criteria = [r[0] for r in wb[CRITERIA_SHEET].iter_rows(values_only=True) if r and r[0] in GRADES]
+    assert criteria == list(GRADES)
+
+
+def test_evaluation_sheet_shows_kpi_change_and_effect(summary, tmp_path):
+    plan = summary.plan
+    kpi = plan.kpis[0]
+    department = next(d for d in plan.departments if kpi in plan.kpis_led_by(d))
+    item = next(i for i in plan.items_for(department) if i.item_id == kpi.item_id)
+    subs = [submission(plan, department, 2026, {item.item_id: {"effect": 2500}}, {kpi.name: 7})]
+    report = write_report(summarize(plan, 2026, subs), tmp_path / "集約_R8.xlsx")
+    path = next(p for p in publish(report, tmp_path / "out", made=MADE) if p.name == "評価シート_R8.xlsx")
+    rows = [list(r) for r in openpyxl.load_workbook(path)["評価シート"].iter_rows(values_only=True)]
+    row = next(r for r in rows if r[1] == item.name)
+    outcome = row[EVALUATION_HEADERS.index("成果及び効果")]
+    assert f"{kpi.name}：" in outcome and "→ 7" in outcome and "効果額：2,500千円" in outcome
