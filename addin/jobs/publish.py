@@ -40,7 +40,14 @@ def to_pdf(books: list[Path], out_dir: Path) -> list[Path]:
                           "Excel のブックはすでに書き出してあります。")
     done = []
     for book in books:
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(book)],
-                       check=True, capture_output=True, timeout=300)
-        done.append(out_dir / f"{book.stem}.pdf")
+        pdf = out_dir / f"{book.stem}.pdf"
+        try:
+            subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(book)],
+                           check=True, capture_output=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise NoConverter(f"{book.name} を PDF にできませんでした（{type(exc).__name__}）。LibreOffice を閉じてから"
+                              "もう一度実行するか、Excel で開いて「PDF/XPS 形式で保存」してください。") from exc
+        if not pdf.exists():
+            raise NoConverter(f"{book.name} を PDF にできませんでした。Excel で開いて「PDF/XPS 形式で保存」してください。")
+        done.append(pdf)
     return done

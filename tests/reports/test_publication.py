@@ -192,3 +192,18 @@ def test_evaluation_sheet_shows_kpi_change_and_effect(summary, tmp_path):
     row = next(r for r in rows if r[1] == item.name)
     outcome = row[EVALUATION_HEADERS.index("成果及び効果")]
     assert f"{kpi.name}：" in outcome and "→ 7" in outcome and "効果額：2,500千円" in outcome
+
+
+def test_cli_publish_pdf_when_the_converter_fails_is_a_message(summary, tmp_path, monkeypatch):
+    import subprocess
+
+    report = write_report(summary, tmp_path / "集約_R8.xlsx")
+
+    def broken(*_args, **_kwargs):
+        raise subprocess.TimeoutExpired("soffice", 300)
+
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/soffice")
+    monkeypatch.setattr("subprocess.run", broken)
+    result = CliRunner().invoke(cli, ["publish", str(report), "--out", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 2, result.output
+    assert "PDF にできませんでした" in result.output and "Traceback" not in result.output

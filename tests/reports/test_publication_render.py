@@ -88,3 +88,16 @@ def test_nothing_is_cut_off(pages, summary):
     internal = ("確認事項", ".xlsx") if name.startswith("評価シート") else ("確認事項", "事務局コメント", "委員会意見", ".xlsx")
     for column in internal:
         assert column not in text
+
+
+def test_publish_pdf_writes_one_pdf_per_workbook(written, tmp_path):
+    from click.testing import CliRunner
+
+    from addin.cli import cli
+
+    report = written[0].parent.parent / "集約_R8.xlsx"
+    result = CliRunner().invoke(cli, ["publish", str(report), "--out", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 0, result.output
+    for name in ("公表_取組状況_R8.pdf", "評価シート_R8.pdf"):
+        pdf = tmp_path / "out" / name
+        assert pdf.read_bytes().startswith(b"%PDF"), name
