@@ -328,6 +328,27 @@ def export_finance(report: str, out: str, csv_dir: str | None) -> None:
         click.echo(str(path))
 
 
+@cli.command("publish")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="公表資料を書き出すフォルダ")
+@click.option("--pdf", is_flag=True, help="各ブックの PDF も作る（LibreOffice が必要）")
+def publish(report: str, out: str, pdf: bool) -> None:
+    """集約結果から公表資料（公表_取組状況_R8.xlsx と オープンデータの CSV）を書き出す。
+
+    Example: reform publish 集約_R8.xlsx --out 公表_R8 --pdf
+    """
+    from addin.jobs.publish import publish as run_publish, to_pdf
+    from addin.outputs import check_outputs
+
+    check_outputs([("集約結果", report)], [("--out", out)])
+    written = run_publish(Path(report), Path(out))
+    for path in written:
+        click.echo(str(path))
+    if pdf:
+        for path in to_pdf([p for p in written if p.suffix == ".xlsx"], Path(out)):
+            click.echo(str(path))
+
+
 @cli.command("build-addin")
 @click.option("--out", "out", default="workbooks/reform.xlam", show_default=True, type=click.Path(dir_okay=False))
 def build_addin(out: str) -> None:

@@ -3,7 +3,7 @@
 plan workbook → department workbooks → filled by the departments (sample
 answers from ``data/demo_entries.toml``; one department never answers, one
 answers with a mistake) → validation report and send-back lists →
-consolidated report, JSON and history → finance export (xlsx and CSV).
+consolidated report, JSON and history → finance export (xlsx and CSV) → publication set (公表_R8).
 Deterministic: the same files every run.
 """
 
@@ -96,6 +96,7 @@ def run_demo(out_dir: str | Path) -> list[Path]:
     from addin.forms.generate import generate_workbooks
     from addin.jobs.consolidate import consolidate
     from addin.jobs.validate import validate_and_report
+    from addin.jobs.publish import publish
     from addin.jsonio import write_json
     from addin.plan.default import default_plan
     from addin.plan.writer import write_plan
@@ -133,4 +134,5 @@ def run_demo(out_dir: str | Path) -> list[Path]:
     result = consolidate(plan, [returned], year, out / f"集約_{label}.xlsx", db_path=out / "reform.db")
     written += [result.report_path, write_json(result.to_json(), out / f"集約_{label}.json"), result.db_path]
     written += export_finance(result.report_path, out / f"財政課_{label}.xlsx", out / f"財政課CSV_{label}")
+    written += publish(result.report_path, out / f"公表_{label}")
     return written

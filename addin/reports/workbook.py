@@ -28,7 +28,7 @@ from addin.validation.submission import ValidationRun
 from addin.vocab import PROGRESS_ATTENTION
 from addin.xlsx.writer import ReportBook, write_book
 
-__all__ = ["REPORT_SHEETS", "write_report", "read_overrides", "backup_report", "backup_name",
+__all__ = ["REPORT_SHEETS", "PLAN_SHEET", "PLAN_HEADERS", "write_report", "read_overrides", "backup_report", "backup_name",
            "progress_by_item"]
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,20 @@ def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | N
     for index, values in enumerate(digest_rows(STATUS_HEADERS, rows), start=1):
         digest.write_row(index, values)
     digest.ws.very_hidden()
+    _add_plan_sheet(book, summary)
+
+
+PLAN_SHEET = "_計画"  # very hidden: the plan texts publish needs (it reads no plan workbook)
+PLAN_HEADERS = ("項目ID", "推進内容", "主な取組")
+
+
+def _add_plan_sheet(book: ReportBook, summary: Consolidation) -> None:
+    sheet = book.add_sheet(PLAN_SHEET)
+    sheet.write_row(1, PLAN_HEADERS)
+    for index, result in enumerate(summary.items, start=2):
+        item = result.item
+        sheet.write_row(index, [item.item_id, item.content or None, item.actions or None])
+    sheet.ws.very_hidden()
 
 
 def write_report(summary: Consolidation, out: str | os.PathLike, run: ValidationRun | None = None) -> Path:

@@ -100,3 +100,5 @@ def test_demo_writes_the_whole_cycle(tmp_path):
     assert sum(data["totals"]["grades"].values()) > 0
     assert list((out / "差戻し_R8").glob("差戻し_R8_*.xlsx"))
     assert (out / "財政課CSV_R8" / "効果額集計_R8.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    for name in ("公表_取組状況_R8.xlsx", "評価シート_R8.xlsx", "取組状況_R8.csv", "評価_R8.csv", "KPI_R8.csv", "効果額_R8.csv"):
+        assert str(out / "公表_R8" / name) in printed, name  # the publication set is part of the cycle

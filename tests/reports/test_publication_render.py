@@ -1,0 +1,103 @@
+"""The public status list printed by LibreOffice: A4 landscape, legible, header repeated, nothing cut off."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import hostile
+import pytest
+from records import submission
+
+from addin.consolidation.summary import summarize
+from addin.jobs.publish import publish
+from addin.reports.workbook import write_report
+
+pytestmark = pytest.mark.skipif(not hostile.soffice() or not shutil.which("pdftotext"),
+                                reason="LibreOffice (soffice) and pdftotext are needed; CI installs them")
+MADE = date(2026, 12, 2)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+_FULL_WIDTH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{2,}")
+
+
+@pytest.fixture(scope="module")
+def summary(plan):
+    subs = []
+    for department in plan.departments:
+        entries = {item.item_id: {"status": f"{item.name}について{department}が取組を進めた。", "grade": "B"}
+                   for item in plan.items_for(department)}
+        subs.append(submission(plan, department, 2026, entries, {}))
+    return summarize(plan, 2026, subs)
+
+
+# Each workbook of the set: its file name and a header found on every printed page.
+BOOKS = {"公表_取組状況_R8.xlsx": "改革項目", "評価シート_R8.xlsx": "委員会意見"}
+
+
+@pytest.fixture(scope="module")
+def written(summary, tmp_path_factory):
+    root = tmp_path_factory.mktemp("publish")
+    report = write_report(summary, root / "集約_R8.xlsx")
+    return publish(report, root / "out", made=MADE)
+
+
+@pytest.fixture(scope="module", params=sorted(BOOKS))
+def pages(request, written, tmp_path_factory):
+    root = tmp_path_factory.mktemp("render")
+    book = next(p for p in written if p.name == request.param)
+    simple = shutil.copy(book, root / "book.xlsx")  # an ASCII name: simple command lines
+    pdf = hostile.convert(Path(simple), "pdf", root / "pdf", root / "profile")
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          timeout=60).stdout.decode("utf-8")
+    result = []
+    for page in text.split("<page ")[1:]:
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))
+        result.append((width, [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in _WORD.findall(page)]))
+    return request.param, result
+
+
+def _text(page) -> str:
+    return "".join(w for *_box, w in page[1])
+
+
+def test_every_page_is_legible_on_a4_landscape(pages):
+    name, pages = pages
+    assert pages
+    for number, (page_width, words) in enumerate(pages, start=1):
+        assert page_width > 800, "A4 landscape is 842 pt wide"
+        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if _FULL_WIDTH.fullmatch(w)]
+        assert sizes and min(sizes) >= 7.95, f"page {number}: text printed at {min(sizes):.1f} pt"
+        assert all(0 <= x0 and x1 <= page_width for x0, _y0, x1, _y1, _w in words), f"page {number} runs off"
+        page_text = "".join(w for *_box, w in words)
+        if "判断基準" in page_text:
+            continue  # the criteria sheet of 評価シート: one short table, no page header
+        assert BOOKS[name] in page_text and "評価" in page_text, f"page {number}: header row repeated"
+        assert "第2次二本松市市政改革推進行動計画" in page_text and "令和8年12月2日" in page_text  # page header
+
+
+def test_nothing_is_cut_off(pages, summary):
+    name, pages = pages
+    text = re.sub(r"\s+", "", "".join(_text(p) for p in pages))
+    assert "###" not in text
+    for result in summary.items:
+        if len(result.item.name) <= 8:
+            assert result.item.name in text
+    internal = ("確認事項", ".xlsx") if name.startswith("評価シート") else ("確認事項", "事務局コメント", "委員会意見", ".xlsx")
+    for column in internal:
+        assert column not in text
+
+
+def test_publish_pdf_writes_one_pdf_per_workbook(written, tmp_path):
+    from click.testing import CliRunner
+
+    from addin.cli import cli
+
+    report = written[0].parent.parent / "集約_R8.xlsx"
+    result = CliRunner().invoke(cli, ["publish", str(report), "--out", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 0, result.output
+    for name in ("公表_取組状況_R8.pdf", "評価シート_R8.pdf"):
+        pdf = tmp_path / "out" / name
+        assert pdf.read_bytes().startswith(b"%PDF"), name
