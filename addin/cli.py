@@ -333,7 +333,7 @@ def export_finance(report: str, out: str, csv_dir: str | None) -> None:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="公表資料を書き出すフォルダ")
 @click.option("--pdf", is_flag=True, help="各ブックの PDF も作る（LibreOffice が必要）")
 def publish(report: str, out: str, pdf: bool) -> None:
-    """集約結果から公表資料（公表_取組状況_R8.xlsx と オープンデータの CSV）を書き出す。
+    """集約結果から公表資料（公表_取組状況_R8.xlsx、委員会用の評価シート_R8.xlsx、オープンデータの CSV）を書き出す。
 
     Example: reform publish 集約_R8.xlsx --out 公表_R8 --pdf
     """
@@ -342,11 +342,10 @@ def publish(report: str, out: str, pdf: bool) -> None:
 
     check_outputs([("集約結果", report)], [("--out", out)])
     written = run_publish(Path(report), Path(out))
-    for path in written:
+    for path in written:  # said before the PDFs, so a failed conversion still shows what was written
         click.echo(str(path))
-    if pdf:
-        for path in to_pdf([p for p in written if p.suffix == ".xlsx"], Path(out)):
-            click.echo(str(path))
+    for path in to_pdf([p for p in written if p.suffix == ".xlsx"], Path(out)) if pdf else []:
+        click.echo(str(path))
 
 
 @cli.command("build-addin")
