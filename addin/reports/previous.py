@@ -30,7 +30,7 @@ from addin.reports.status import (
 )
 from addin.xlsx.tables import cell_address, find_table, missing_headers
 
-__all__ = ["DIGEST_SHEET", "HandEdit", "PreviousReport", "cell_digest", "check_previous", "digest_rows",
+__all__ = ["DIGEST_SHEET", "HandEdit", "PreviousReport", "cell_digest", "cell_text", "check_previous", "digest_rows",
            "orphan_overrides", "orphan_issues", "orphan_rows", "read_previous_report"]
 
 DIGEST_SHEET = "_原本"  # very hidden: 項目ID and the digest of every cell written in 取組状況一覧
@@ -39,18 +39,14 @@ STAMP_SHEET = "検証結果"  # its lines 計画 and 年度 say which plan and y
 STAMP_PLAN, STAMP_YEAR = "計画", "年度"
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell's text as written and as read back (calamine gives 5.0 for 5; Windows line ends folded)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").strip()
+    return clean_text(value) or ""
 
 
 def cell_digest(value: object) -> str:
     """Eight hex digits that change when the cell's text changes."""
-    return hashlib.sha1(_text(value).encode("utf-8")).hexdigest()[:8]
+    return hashlib.sha1(cell_text(value).encode("utf-8")).hexdigest()[:8]
 
 
 def digest_rows(headers: tuple[str, ...], rows: list[list[object]]) -> list[list[str]]:
@@ -58,7 +54,7 @@ def digest_rows(headers: tuple[str, ...], rows: list[list[object]]) -> list[list
     tracked = [i for i, h in enumerate(headers) if h not in INPUT_COLUMNS and h != KEY]
     key = headers.index(KEY)
     out = [[KEY, " ".join(headers[i] for i in tracked)]]
-    out += [[_text(row[key]), " ".join(cell_digest(row[i]) for i in tracked)] for row in rows]
+    out += [[cell_text(row[key]), " ".join(cell_digest(row[i]) for i in tracked)] for row in rows]
     return out
 
 
@@ -120,7 +116,7 @@ def _tracked(digests) -> list[str]:
 def _edits(table, digests, result: PreviousReport) -> None:
     """Compare each tracked cell with the digest written beside it."""
     tracked = _tracked(digests)
-    written = {_text(r[0]): str(r[1] or "").split() for r in digests[1:] if r and len(r) > 1}
+    written = {cell_text(r[0]): str(r[1] or "").split() for r in digests[1:] if r and len(r) > 1}
     for index, row in table.data_rows():
         item_id = clean_text(table.value(row, KEY))
         expected = written.get(str(item_id)) if item_id is not None else None
@@ -131,9 +127,9 @@ def _edits(table, digests, result: PreviousReport) -> None:
             if col is None:
                 continue
             value = row[col] if col < len(row) else None
-            result.texts[(str(item_id), column)] = _text(value)
+            result.texts[(str(item_id), column)] = cell_text(value)
             if cell_digest(value) != digest:
-                result.edits.append(HandEdit(str(item_id), column, cell_address(index, col), _text(value)))
+                result.edits.append(HandEdit(str(item_id), column, cell_address(index, col), cell_text(value)))
 
 
 def _refused(path, code: str, variant: str, **details) -> UnreadableWorkbook:
@@ -276,7 +272,7 @@ def report_issues(previous: PreviousReport, summary, report: str | os.PathLike) 
                                  typed, variant="report_grade"))
     for edit in previous.edits:
         found = rows.get(edit.item_id)
-        new_text = _text(found[1][STATUS_HEADERS.index(edit.column)]) if found and edit.column in STATUS_HEADERS else ""
+        new_text = cell_text(found[1][STATUS_HEADERS.index(edit.column)]) if found and edit.column in STATUS_HEADERS else ""
         if new_text == edit.text:
             continue
         issues.append(make_issue("altered_cell", str(report), STATUS_SHEET, cell(edit.item_id, edit.column) or edit.cell,

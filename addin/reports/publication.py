@@ -19,6 +19,7 @@ from addin.errors import UnreadableWorkbook
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
 from addin.reports.common import header_cells, row_height
 from addin.reports.finance import ReportError, read_finance_tables
+from addin.reports.previous import cell_text
 from addin.reports.workbook import PLAN_HEADERS, PLAN_SHEET
 from addin.reports.status import COMMITTEE_GRADE, FINAL_GRADE, OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET
 from addin.xlsx.styles import BODY_FONT, BOLD_FONT, CENTER, SECTION_FILL, THIN_BORDER, TITLE_FONT, WRAP_TOP
@@ -64,14 +65,6 @@ def status_list_name(year: int) -> str:
     return f"公表_取組状況_{format_fiscal_year(year)}.xlsx"
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").strip()
-
-
 def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
     """The items of the report's 取組状況一覧, in report order, public columns only."""
     from addin.xlsx.guard import open_calamine, reading
@@ -92,7 +85,7 @@ def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
                           "reform consolidate で作った集約結果を指定してください。")
     items = []
     for _index, row in table.data_rows():
-        get = lambda name: _text(table.value(row, name))  # noqa: E731 - one short accessor
+        get = lambda name: cell_text(table.value(row, name))  # noqa: E731 - one short accessor
         if not get("項目ID"):
             continue
         texts = plan.get(get("項目ID"), {})
@@ -116,7 +109,7 @@ def _plan_texts(book, path: Path) -> dict[str, dict[str, str]]:
     table = find_table(rows, PLAN_HEADERS)
     if table is None:
         return {}
-    return {_text(table.value(row, "項目ID")): {name: _text(table.value(row, name)) for name in PLAN_HEADERS[1:]}
+    return {cell_text(table.value(row, "項目ID")): {name: cell_text(table.value(row, name)) for name in PLAN_HEADERS[1:]}
             for _index, row in table.data_rows()}
 
 
