@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import hostile
 import pytest
+from pdfpages import FULL_WIDTH, page_text, pdf_pages
 from records import submission
 
 from addin.consolidation.summary import summarize
@@ -19,8 +19,6 @@ from addin.reports.workbook import write_report
 pytestmark = pytest.mark.skipif(not hostile.soffice() or not shutil.which("pdftotext"),
                                 reason="LibreOffice (soffice) and pdftotext are needed; CI installs them")
 MADE = date(2026, 12, 2)
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
-_FULL_WIDTH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{2,}")
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +48,8 @@ def pages(report, profile) -> list[tuple[float, list[tuple[float, float, float, 
     out = report.parent / "finance"
     book = export_finance(report, out / "finance.xlsx", made=MADE)[0]  # an ASCII name: simple command lines
     pdf = hostile.convert(book, "pdf", out / "pdf", profile)
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                          timeout=60).stdout.decode("utf-8")
-    result = []
-    for page in html.split("<page ")[1:]:
-        width = float(re.search(r'width="([\d.]+)"', page).group(1))
-        result.append((width, [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in _WORD.findall(page)]))
+    result = pdf_pages(pdf)
     return result
-
-
-def _text(page) -> str:
-    return "".join(w for *_box, w in page[1])
 
 
 def test_every_page_is_legible_on_a4(pages):
@@ -68,16 +57,16 @@ def test_every_page_is_legible_on_a4(pages):
     for number, page in enumerate(pages, start=1):
         page_width, words = page
         assert page_width > 800, "A4 landscape is 842 pt wide"
-        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if _FULL_WIDTH.fullmatch(w)]
+        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if FULL_WIDTH.fullmatch(w)]
         assert sizes, f"page {number} has no Japanese text"
         # A full-width character is one em wide: its advance is the printed font size.
         assert min(sizes) >= 7.95, f"page {number}: text printed at {min(sizes):.1f} pt"
         assert all(0 <= x0 and x1 <= page_width for x0, _y0, x1, _y1, _w in words), f"page {number} runs off"
-        assert "項目ID" in _text(page), f"page {number}: the header row is repeated on every page"
+        assert "項目ID" in page_text(page), f"page {number}: the header row is repeated on every page"
 
 
 def test_nothing_is_cut_off(pages, summary):
-    text = re.sub(r"\s+", "", "".join(_text(p) for p in pages))
+    text = re.sub(r"\s+", "", "".join(page_text(p) for p in pages))
     assert "###" not in text  # a number too wide for its column
     for item in summary.items:
         assert item.item.item_id in text
@@ -91,8 +80,8 @@ def test_nothing_is_cut_off(pages, summary):
             assert item.item.name in text
     # One page wide: the last column of each sheet is on every page that shows its header row.
     for page in pages:
-        page_text = _text(page)
-        assert "効果額" in page_text or "方向" in page_text
+        words = page_text(page)
+        assert "効果額" in words or "方向" in words
 
 
 def test_export_from_a_report_saved_by_libreoffice(report, profile, tmp_path):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import hostile
 import pytest
+from pdfpages import FULL_WIDTH, page_text, pdf_pages
 from records import submission
 
 from addin.consolidation.summary import summarize
@@ -19,8 +19,6 @@ from addin.reports.workbook import write_report
 pytestmark = pytest.mark.skipif(not hostile.soffice() or not shutil.which("pdftotext"),
                                 reason="LibreOffice (soffice) and pdftotext are needed; CI installs them")
 MADE = date(2026, 12, 2)
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
-_FULL_WIDTH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{2,}")
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +48,8 @@ def pages(request, written, tmp_path_factory):
     book = next(p for p in written if p.name == request.param)
     simple = shutil.copy(book, root / "book.xlsx")  # an ASCII name: simple command lines
     pdf = hostile.convert(Path(simple), "pdf", root / "pdf", root / "profile")
-    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                          timeout=60).stdout.decode("utf-8")
-    result = []
-    for page in text.split("<page ")[1:]:
-        width = float(re.search(r'width="([\d.]+)"', page).group(1))
-        result.append((width, [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in _WORD.findall(page)]))
+    result = pdf_pages(pdf)
     return request.param, result
-
-
-def _text(page) -> str:
-    return "".join(w for *_box, w in page[1])
 
 
 def test_every_page_is_legible_on_a4_landscape(pages):
@@ -68,7 +57,7 @@ def test_every_page_is_legible_on_a4_landscape(pages):
     assert pages
     for number, (page_width, words) in enumerate(pages, start=1):
         assert page_width > 800, "A4 landscape is 842 pt wide"
-        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if _FULL_WIDTH.fullmatch(w)]
+        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if FULL_WIDTH.fullmatch(w)]
         assert sizes and min(sizes) >= 7.95, f"page {number}: text printed at {min(sizes):.1f} pt"
         assert all(0 <= x0 and x1 <= page_width for x0, _y0, x1, _y1, _w in words), f"page {number} runs off"
         page_text = "".join(w for *_box, w in words)
@@ -80,7 +69,7 @@ def test_every_page_is_legible_on_a4_landscape(pages):
 
 def test_nothing_is_cut_off(pages, summary):
     name, pages = pages
-    text = re.sub(r"\s+", "", "".join(_text(p) for p in pages))
+    text = re.sub(r"\s+", "", "".join(page_text(p) for p in pages))
     assert "###" not in text
     for result in summary.items:
         if len(result.item.name) <= 8:
