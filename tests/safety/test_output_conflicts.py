@@ -102,3 +102,17 @@ def test_generate_never_writes_a_form_over_the_plan(plan, plan_path, tmp_path):
     trap = forms / f"R8_{plan.departments[0]}.xlsx"  # the plan kept where its first form would go
     shutil.copy(plan_path, trap)
     _refused(["generate", trap, "--year", "R8", "--out", forms], tmp_path, str(trap))
+
+
+def test_many_outputs_are_checked_in_linear_time(tmp_path, monkeypatch):
+    """Forms for 1,000 departments: each path is looked at once (pairwise checks made generate 3× slower)."""
+    import addin.outputs as outputs
+
+    calls = []
+    real = outputs._identities
+    monkeypatch.setattr(outputs, "_identities", lambda path: calls.append(path) or real(path))
+    forms = [("様式", tmp_path / f"R8_課{n}.xlsx") for n in range(500)]
+    outputs.check_outputs([("計画ワークブック", tmp_path / "plan.xlsx")], forms)
+    assert len(calls) == 501
+    with pytest.raises(outputs.OutputConflict):
+        outputs.check_outputs([], [*forms, ("様式", tmp_path / "r8_課7.XLSX")])  # one file on Windows and macOS
