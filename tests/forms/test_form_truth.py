@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import hostile
 import pytest
 
 from addin.forms import layout as T
@@ -32,20 +33,11 @@ def profile(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("lo-profile")
 
 
-def _convert(source: Path, fmt: str, out_dir: Path, profile: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
-                    "--outdir", str(out_dir), str(source)], check=True, capture_output=True, timeout=240)
-    result = out_dir / f"{source.stem}.{fmt}"
-    assert result.exists(), f"LibreOffice wrote no {result.name}"
-    return result
-
-
 def _count(wb, tmp_path: Path, profile: Path, name: str = "form") -> int:
     """The count cell as LibreOffice computes it on opening the saved form."""
     path = tmp_path / f"{name}.xlsx"
     wb.save(path)
-    computed = openpyxl.load_workbook(_convert(path, "xlsx", tmp_path / f"{name}_calc", profile), data_only=True)
+    computed = openpyxl.load_workbook(hostile.convert(path, "xlsx", tmp_path / f"{name}_calc", profile), data_only=True)
     return computed[T.INPUT_SHEET][COUNT_CELL].value
 
 
@@ -73,7 +65,7 @@ def test_a_complete_form_counts_zero_and_says_it_can_be_sent(plan, tmp_path, pro
     assert _rejected_on_input(plan, wb, tmp_path) == set()
     path = tmp_path / "complete.xlsx"
     wb.save(path)
-    pdf = _convert(path, "pdf", tmp_path / "pdf", profile)
+    pdf = hostile.convert(path, "pdf", tmp_path / "pdf", profile)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     assert "提出できます" in text
 
@@ -118,7 +110,7 @@ def test_a_long_status_is_printed_whole(plan, tmp_path, profile):
     assert ws.row_dimensions[FIRST].height > 5 * 17, "taller than the five lines a fixed row showed"
     path = tmp_path / "long.xlsx"
     wb.save(path)
-    pdf = _convert(path, "pdf", tmp_path / "pdf", profile)
+    pdf = hostile.convert(path, "pdf", tmp_path / "pdf", profile)
     flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                                              check=True).stdout.decode())
     assert "最後の一文まで印刷される。" in flat

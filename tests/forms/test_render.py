@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import hostile
 import pytest
 
 from addin.forms import layout as T
@@ -17,15 +18,6 @@ from addin.reports.gantt import write_gantt
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; CI installs it")
 DEPARTMENT = "DX推進課"
-
-
-def _convert(source: Path, fmt: str, out_dir: Path, profile: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt,
-                    "--outdir", str(out_dir), str(source)], check=True, capture_output=True, timeout=240)
-    result = out_dir / f"{source.stem}.{fmt.split(':')[0]}"
-    assert result.exists(), f"LibreOffice wrote no {result.name}"
-    return result
 
 
 def _pdf_text(pdf: Path) -> str:
@@ -53,7 +45,7 @@ def profile(tmp_path_factory) -> Path:
 
 
 def test_department_workbook_prints(plan, workbook, profile):
-    pdf = _convert(workbook, "pdf", workbook.parent / "pdf", profile)
+    pdf = hostile.convert(workbook, "pdf", workbook.parent / "pdf", profile)
     assert _pages(pdf) >= 1
     flat = re.sub(r"\s+", "", _pdf_text(pdf))
     assert DEPARTMENT in flat
@@ -68,7 +60,7 @@ def test_department_workbook_prints(plan, workbook, profile):
 
 
 def test_gantt_prints(plan, tmp_path, profile):
-    pdf = _convert(write_gantt(plan, tmp_path / "gantt.xlsx", 2026), "pdf", tmp_path / "pdf", profile)
+    pdf = hostile.convert(write_gantt(plan, tmp_path / "gantt.xlsx", 2026), "pdf", tmp_path / "pdf", profile)
     assert _pages(pdf) >= 1
     flat = re.sub(r"\s+", "", _pdf_text(pdf))
     assert "工程表" in flat and "R12" in flat and plan.items[0].name in flat
@@ -76,7 +68,7 @@ def test_gantt_prints(plan, tmp_path, profile):
 
 def test_validations_and_protection_survive_a_save(plan, workbook, profile):
     original = openpyxl.load_workbook(workbook)
-    saved = openpyxl.load_workbook(_convert(workbook, "xlsx", workbook.parent / "resaved", profile))
+    saved = openpyxl.load_workbook(hostile.convert(workbook, "xlsx", workbook.parent / "resaved", profile))
     assert saved.sheetnames[: 3] == [T.INPUT_SHEET, T.KPI_SHEET, T.GUIDE_SHEET]
     # LibreOffice has no "very hidden" and writes the sheet back as hidden; Excel keeps veryHidden.
     assert saved[T.META_SHEET].sheet_state in ("hidden", "veryHidden")
