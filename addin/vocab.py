@@ -8,7 +8,8 @@ the form's lists to these tuples so they cannot drift apart again.
 __all__ = [
     "GRADES", "GRADE_RANK", "PROGRESS", "PROGRESS_SYNONYMS", "PROGRESS_ATTENTION", "PERCENT_UNITS",
     "PERCENT_SUFFIXES", "MONEY_UNITS", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED",
-    "RUN_SUMMARY_LABELS", "SETTING_NOT_SET",
+    "RUN_SUMMARY_LABELS", "SETTING_NOT_SET", "ITEM_STATES", "ITEM_STATE_DEFAULT", "ITEM_STATES_ENDED",
+    "ITEM_STATE_MERGED", "ITEM_STATE_PAUSED", "REVISION_KINDS",
 ]
 
 # 自己評価 / 事務局評価 / 委員会評価. ``-`` is 評価対象外 and has no rank.
@@ -32,6 +33,15 @@ PERCENT_SUFFIXES = ("", "%", "パーセント", "ポイント")
 # A KPI whose 単位 is one of these is a money KPI: its actual is read in that unit, and an amount typed with
 # a unit (182,000千円, 1億8,200万円, 182000000円) is converted to it. Value: yen per unit.
 MONEY_UNITS = {"円": 1, "千円": 10**3, "万円": 10**4, "百万円": 10**6, "億円": 10**8}
+
+# 状態 of a plan item (計画 sheet); an item without one continues (継続).
+ITEM_STATES = ("継続", "新規", "完了", "廃止", "統合", "休止")
+ITEM_STATE_DEFAULT = "継続"
+ITEM_STATE_MERGED = "統合"
+ITEM_STATE_PAUSED = "休止"  # not reported while paused, whatever its years say
+ITEM_STATES_ENDED = ("完了", "廃止", "統合")  # these need an 終了年度: the last year the item is reported
+# 区分 of a 改定履歴 row.
+REVISION_KINDS = ("追加", "廃止", "完了", "統合", "内容変更", "担当課変更", "KPI追加", "目標値変更", "工程変更")
 
 # Era name → the Western year before its first year (令和1 = 2019).
 ERAS = {"令和": 2018, "平成": 1988}

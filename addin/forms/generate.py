@@ -290,6 +290,7 @@ def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis
 
 def build_department_workbook(plan: Plan, department: str, year: int, created: datetime | None = None) -> Workbook:
     """The entry workbook of one department for one fiscal year (入力, KPI実績, 記入要領, very hidden 様式情報)."""
+    plan = plan.in_year(year)  # the items active this year, merged items under their 統合先
     items = plan.items_for(department)
     if not items:
         raise ReformError(f"計画に「{department}」が担当する改革項目がありません。課名を確認してください。")
@@ -371,6 +372,7 @@ def _written(plan: Plan, year: int, out_dir: Path, created: datetime, department
 def generate_workbooks(plan: Plan, year: int, out_dir: str | Path, workers: int | None = None) -> list[Path]:
     """Write one entry workbook per department (never 関係課) into ``out_dir``; returns the paths in plan order."""
     out_dir = Path(out_dir)
+    plan = plan.in_year(year)
     departments = list(plan.departments)
     workers = (os.cpu_count() or 1) if workers is None else workers
     progress = None

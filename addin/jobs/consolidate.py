@@ -71,6 +71,7 @@ def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out:
     """
     out = Path(out)
     db = Path(db_path) if db_path else out.parent / "reform.db"
+    plan = plan.in_year(year)  # the items reported this year; the report shows the others from plan.whole
     run = validate_inputs(plan, inputs, year)
     check_outputs([(PLAN, plan.source), *((SUBMISSION, f.path) for f in run.files)], [("--out", out), ("--db", db)])
     if not run.valid_submissions() and not allow_empty:

@@ -56,6 +56,7 @@ def validate_and_report(plan: Plan, inputs: Iterable[str | os.PathLike], year: i
     """Validate ``inputs`` for ``year``; write the JSON, the 検証結果 workbook, and the 差戻し lists and the
     督促 list (in ``return_dir``) asked for."""
     inputs = [Path(p) for p in inputs]
+    plan = plan.in_year(year) if plan is not None else None  # 督促 and 差戻し name this year's departments only
     run = validate_inputs(plan, inputs, year)
     _check_outputs(run, plan, inputs, json_path, report, return_dir)  # validating wrote nothing yet
     result = ValidationResult(run)

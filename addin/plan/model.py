@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from addin.fiscal import fiscal_years, format_fiscal_year
 from addin.normalize import normalize_name
-from addin.vocab import DEPARTMENT_ROLE_MARKS, PERCENT_UNITS
+from addin.plan.revisions import EffectTarget, Revision, YearTarget
+from addin.vocab import DEPARTMENT_ROLE_MARKS, ITEM_STATE_DEFAULT, ITEM_STATE_PAUSED, PERCENT_UNITS
 
-__all__ = ["Settings", "Item", "Kpi", "Bar", "Plan", "split_departments", "NON_DEPARTMENTS"]
+__all__ = ["Settings", "Item", "Kpi", "Bar", "YearTarget", "EffectTarget", "Revision", "Plan", "split_departments",
+           "department_spellings", "NON_DEPARTMENTS"]
 
 # Shown in 実施担当 but never given a workbook: "the other departments concerned".
 NON_DEPARTMENTS = frozenset({"関係課", "関係各課"})
@@ -38,14 +40,22 @@ def split_departments(text: object) -> tuple[str, ...]:
     Names are normalized (:func:`normalize_name`) and a role mark such as （主）
     is dropped, so one department never gets two workbooks for two spellings.
     """
-    if text is None:
-        return ()
     seen: dict[str, None] = {}
+    for _typed, name in department_spellings(text):
+        seen.setdefault(name, None)
+    return tuple(seen)
+
+
+def department_spellings(text: object) -> list[tuple[str, str]]:
+    """(as typed, normalized name) of every department in a 実施担当 cell: what near-duplicate checks compare."""
+    if text is None:
+        return []
+    result = []
     for part in _DEPARTMENT_SEPARATORS.split(str(text)):
         name = normalize_name(_ROLE_MARK.sub("", normalize_name(part) or ""))
         if name:
-            seen.setdefault(name, None)
-    return tuple(seen)
+            result.append((part, name))
+    return result
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,17 @@ class Item:
     actions: str = ""
     in_charge: tuple[str, ...] = ()  # as written, 関係課 included
     row: int | None = None  # row in the plan workbook, for messages
+    # The item's life over the period (SPEC, "Plan revisions during the period"); None = the plan's own years.
+    state: str = ITEM_STATE_DEFAULT
+    start_year: int | None = None
+    end_year: int | None = None
+    merged_into: str | None = None  # 統合先: from the year after end_year its departments report there
+    repeat_of: str | None = None  # 再掲元: shown again under another pillar, reported (and counted) once there
+
+    @property
+    def is_repeat(self) -> bool:
+        """A 再掲 item: no form rows, no counts; reports show it as （No.…再掲）."""
+        return self.repeat_of is not None
 
     @property
     def departments(self) -> tuple[str, ...]:
@@ -104,6 +125,7 @@ class Kpi:
     target: float | None
     method: str = IMPROVEMENT
     row: int | None = None
+    old_name: str | None = None  # 旧指標名: the history stored under this name belongs to this KPI
 
     @property
     def lower_is_better(self) -> bool:
@@ -120,18 +142,20 @@ class Kpi:
         """(項目ID, 指標名): what identifies a KPI across files and years."""
         return (self.item_id, self.name)
 
-    def achievement(self, actual: float | None) -> float | None:
+    def achievement(self, actual: float | None, target: float | None = None) -> float | None:
         """達成率 as a fraction: 改善 = (実績−基準)/(目標−基準); 比率 = 実績/目標 (目標/実績 when lower is better).
 
         Here, below validation and consolidation, because both use it: a value far outside the
         plan's range is a warning (implausible_value) before it is a number in KPI一覧.
+        ``target`` is another target than the plan-period one: the 単年度目標 of KPI年度目標.
         """
-        if actual is None or self.baseline is None or self.target is None:
+        target = self.target if target is None else target
+        if actual is None or self.baseline is None or target is None:
             return None
         if self.method == RATIO:
-            numerator, denominator = (self.target, actual) if self.lower_is_better else (actual, self.target)
+            numerator, denominator = (target, actual) if self.lower_is_better else (actual, target)
         else:
-            numerator, denominator = actual - self.baseline, self.target - self.baseline
+            numerator, denominator = actual - self.baseline, target - self.baseline
         if denominator == 0:
             return None
         return round(numerator / denominator, 6)
@@ -150,13 +174,82 @@ class Bar:
 
 @dataclass
 class Plan:
-    """A whole plan; lookups are computed once."""
+    """A whole plan; lookups are computed once.
+
+    ``in_year(Y)`` is the plan as one year sees it: the items active in Y, none repeated, merged
+    items' departments under their 統合先. Forms, validation and consolidation of year Y use it;
+    ``whole`` keeps the full plan for what reports show beside (状態, 再掲 rows, 計画変更一覧).
+    """
 
     settings: Settings
     items: list[Item]
     kpis: list[Kpi] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
     source: str | None = None
+    year_targets: list[YearTarget] = field(default_factory=list)
+    effect_targets: list[EffectTarget] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+    year: int | None = None  # set on a plan made by in_year
+    base: "Plan | None" = None
+
+    @property
+    def whole(self) -> "Plan":
+        """The full plan, every item of every year."""
+        return self.base or self
+
+    def first_year(self, item: Item) -> int:
+        return item.start_year or self.settings.start_year
+
+    def last_year(self, item: Item) -> int:
+        return item.end_year or self.settings.end_year
+
+    def is_active(self, item: Item, year: int) -> bool:
+        """Reported in ``year``: inside its years and not 休止 (a 再掲 item is active, but reported under 再掲元)."""
+        return self.first_year(item) <= year <= self.last_year(item) and item.state != ITEM_STATE_PAUSED
+
+    def active_items(self, year: int) -> list[Item]:
+        """The items reported in ``year``, repeats excluded, in plan order."""
+        return [i for i in self.whole.items if self.is_active(i, year) and not i.is_repeat]
+
+    def in_year(self, year: int) -> "Plan":
+        """The plan as year ``year`` sees it (idempotent for that year)."""
+        if self.year == year:
+            return self
+        whole = self.whole
+        taken: dict[str, list[str]] = {}  # 統合先 -> departments of the items merged into it before this year
+        for item in whole.items:
+            if item.merged_into and whole.last_year(item) < year:
+                taken.setdefault(item.merged_into, []).extend(item.in_charge)
+        items = []
+        for item in whole.active_items(year):
+            if item.item_id in taken:
+                extra = tuple(d for d in taken[item.item_id] if d not in item.in_charge and d not in NON_DEPARTMENTS)
+                item = replace(item, in_charge=item.in_charge + extra)
+            items.append(item)
+        ids = {i.item_id for i in items}
+        return Plan(whole.settings, items, [k for k in whole.kpis if k.item_id in ids],
+                    [b for b in whole.bars if b.item_id in ids], whole.source, whole.year_targets,
+                    whole.effect_targets, whole.revisions, year=year, base=whole)
+
+    def year_target(self, kpi: Kpi, year: int) -> float | None:
+        """The KPI's 単年度目標 for ``year`` (KPI年度目標), or None."""
+        return self._year_targets.get((kpi.item_id, kpi.name, year))
+
+    @cached_property
+    def _year_targets(self) -> dict[tuple[str, str, int], float]:
+        return {(t.item_id, t.kpi_name, t.year): t.target for t in self.year_targets}
+
+    def effect_target(self, item_id: str, year: int) -> float | None:
+        """The 効果額目標 of an item for ``year`` in 千円, or None."""
+        return self._effect_targets.get((item_id, year))
+
+    @cached_property
+    def _effect_targets(self) -> dict[tuple[str, int], float]:
+        return {(t.item_id, t.year): t.amount for t in self.effect_targets}
+
+    def revisions_until(self, year: int) -> list[Revision]:
+        """The 改定履歴 rows that apply up to ``year``, in the order written."""
+        return [r for r in self.whole.revisions if r.year <= year]
 
     @property
     def years(self) -> list[int]:
@@ -175,6 +268,10 @@ class Plan:
     def item(self, item_id: str) -> Item | None:
         """The item with this 項目ID, or None."""
         return self.items_by_id.get(item_id)
+
+    def any_item(self, item_id: str) -> Item | None:
+        """The item with this 項目ID in the whole plan, active this year or not."""
+        return self.whole.items_by_id.get(item_id)
 
     @cached_property
     def departments(self) -> list[str]:

@@ -11,6 +11,9 @@ from addin.errors import PlanError, PlanProblem, UnreadableWorkbook
 from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from addin.normalize import NotANumber, clean_text, fold_width, normalize_id, parse_number
 from addin.plan import layout as S
+from addin.plan.life import (LifeCells, check_item_lives, read_effect_targets, read_item_life, read_revisions,
+                             read_year_targets)
+from addin.plan.spellings import DepartmentSpellings
 from addin.plan.model import IMPROVEMENT, KPI_METHODS, Bar, Item, Kpi, Plan, Settings, split_departments
 from addin.xlsx.guard import open_calamine, reading  # the hardened opener: size, zip-bomb and XML checks
 from addin.xlsx.tables import Table, find_table, missing_headers
@@ -38,7 +41,7 @@ def _load(path: Path):
 
     A sheet reaching beyond GR100000 is refused before calamine allocates it (a PlanError naming the cell).
     """
-    return open_calamine(path, sheets=(S.SETTINGS_SHEET, S.ITEMS_SHEET, S.KPI_SHEET, S.SCHEDULE_SHEET))
+    return open_calamine(path, sheets=(S.SETTINGS_SHEET, S.ITEMS_SHEET, S.KPI_SHEET, S.SCHEDULE_SHEET, *S.OPTIONAL_SHEETS))
 
 
 class _Reader:
@@ -47,6 +50,7 @@ class _Reader:
     def __init__(self, path: Path):
         self.path = path
         self.problems: list[PlanProblem] = []
+        self.life_cells: LifeCells = {}
 
     def problem(self, sheet: str, cell: str | None, message: str) -> None:
         self.problems.append(PlanProblem(sheet, cell, message))
@@ -61,6 +65,12 @@ class _Reader:
             missing = "、".join(missing_headers(rows, required))
             self.problem(sheet, None, f"見出し行に {missing} がありません。見出しは「{'」「'.join(required)}」としてください。")
         return table
+
+    def optional_table(self, workbook, sheet: str, required: Sequence[str]) -> Table | None:
+        """A sheet the plan may leave out; when it is there, its header row must be complete."""
+        if sheet not in workbook.sheet_names:
+            return None
+        return self.table(workbook, sheet, required)
 
     def year(self, sheet: str, cell: str, value: object, label: str) -> int | None:
         try:
@@ -106,9 +116,10 @@ class _Reader:
         return Settings(**fields)  # type: ignore[arg-type]
 
     def items(self, workbook) -> list[Item]:
-        table = self.table(workbook, S.ITEMS_SHEET, S.ITEM_HEADERS)
+        table = self.table(workbook, S.ITEMS_SHEET, S.ITEM_HEADERS, S.ITEM_OPTIONAL)
         if table is None:
             return []
+        spellings = DepartmentSpellings(self)
         items: list[Item] = []
         seen: dict[str, tuple[str, str]] = {}  # normalized ID -> (as typed, cell)
         for index, row in table.data_rows():
@@ -129,6 +140,7 @@ class _Reader:
             if name is None:
                 self.problem(S.ITEMS_SHEET, table.address(index, "改革項目"), f"項目ID「{item_id}」の改革項目が空欄です。")
             in_charge = split_departments(table.value(row, "実施担当"))
+            spellings.add(table.value(row, "実施担当"), table.address(index, "実施担当"))
             item = Item(
                 item_id=item_id,
                 pillar=clean_text(table.value(row, "重点項目")) or "",
@@ -140,6 +152,7 @@ class _Reader:
                 actions=clean_text(table.value(row, "主な取組")) or "",
                 in_charge=in_charge,
                 row=index + 1,
+                **read_item_life(self, table, index, row, item_id, self.life_cells),
             )
             if not item.departments:
                 self.problem(S.ITEMS_SHEET, table.address(index, "実施担当"),
@@ -183,7 +196,8 @@ class _Reader:
             if base_year is None or target_year is None:
                 continue
             kpis.append(Kpi(item_id, name, clean_text(table.value(row, "単位")) or "", base_year,
-                            numbers["基準値"], target_year, numbers["目標値"], method, index + 1))
+                            numbers["基準値"], target_year, numbers["目標値"], method, index + 1,
+                            clean_text(table.value(row, "旧指標名"))))
         return kpis
 
     def bars(self, workbook, item_ids: set[str], settings: Settings | None) -> list[Bar]:
@@ -233,12 +247,17 @@ def read_plan(path: str | os.PathLike) -> Plan:
                 settings = reader.settings(workbook)
                 items = reader.items(workbook)
                 item_ids = {item.item_id for item in items}
+                check_item_lives(reader, items, settings, reader.life_cells)
                 kpis = reader.kpis(workbook, item_ids)
                 bars = reader.bars(workbook, item_ids, settings)
+                year_targets = read_year_targets(reader, workbook, kpis, settings)
+                effect_targets = read_effect_targets(reader, workbook, item_ids, settings)
+                revisions = read_revisions(reader, workbook, item_ids, settings)
         finally:
             workbook.close()
     except UnreadableWorkbook as exc:
         raise PlanError(path, [PlanProblem("（ファイル）", None, exc.reason)]) from exc
     if reader.problems or settings is None:
         raise PlanError(path, reader.problems)
-    return Plan(settings, items, kpis, bars, source=str(path))
+    return Plan(settings, items, kpis, bars, source=str(path), year_targets=year_targets,
+                effect_targets=effect_targets, revisions=revisions)

@@ -67,6 +67,7 @@ def _refused(entry: Refused) -> FileResult:
 def validate_file(path: str | os.PathLike, plan, year: int) -> FileResult:
     """Validate one department workbook against the plan and fiscal year; never raises on bad data."""
     path = Path(path)
+    plan = plan.in_year(year) if plan is not None else None
     try:
         records = read_records(path)
         submission, issues = evaluate(records, plan, year)
@@ -158,6 +159,7 @@ def _recover(paths: list[Path], plan, year: int) -> list[FileResult]:
 def validate_inputs(plan, inputs: Iterable[str | os.PathLike], year: int,
                     progress: Progress | None = None, workers: int | None = None) -> ValidationRun:
     """Validate every department workbook in ``inputs`` (files and folders); ``progress(done, total, path)``."""
+    plan = plan.in_year(year) if plan is not None else None  # once here: every worker gets this year's view
     found = collect_inputs(inputs)
     files = found.files
     run = ValidationRun(year=year, skipped=found.skipped)
@@ -191,5 +193,7 @@ def check_workbook(path_or_workbook, plan=None, year: int | None = None) -> list
         records = read_records(path_or_workbook)
     else:
         records = records_from_openpyxl(path_or_workbook, getattr(path_or_workbook, "path", "") or "")
+    if plan is not None and year is not None:
+        plan = plan.in_year(year)
     _submission, issues = evaluate(records, plan, year)
     return capped(issues, getattr(records, "path", ""))

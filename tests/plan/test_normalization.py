@@ -84,16 +84,37 @@ def test_two_spellings_of_one_id_are_a_duplicate(plan_path, tmp_path):
 
 
 def test_nfd_and_full_width_departments_are_one_department(plan_path, tmp_path, plan):
+    """One consistent other spelling (NFD, full-width letters) is read as the same department: one workbook each."""
     def respell(wb):
         ws = wb["計画"]
         col = _column(ws, "実施担当")
         for row in range(2, ws.max_row + 1):
             cell = ws[f"{col}{row}"]
-            if cell.value and "財政課" in str(cell.value) and row % 2:
-                cell.value = unicodedata.normalize("NFD", str(cell.value)).replace("財政課", "財政課（主）")
-            elif cell.value and "ＤＸ" not in str(cell.value):
-                cell.value = str(cell.value).replace("DX", "ＤＸ")
+            if cell.value:
+                cell.value = unicodedata.normalize("NFD", str(cell.value)).replace("DX", "ＤＸ")
     edited = read_plan(_edited_plan(plan_path, tmp_path, respell))
     assert edited.departments == plan.departments
     forms = generate_workbooks(edited, 2026, tmp_path / "forms")
     assert len(forms) == len(plan.departments)
+
+
+def test_one_department_spelled_two_ways_is_a_plan_problem_with_both_cells(plan_path, tmp_path):
+    """財政課（主） in one row and 財政課 in another, ＤＸ推進課 beside DX推進課: the plan is made consistent first."""
+    cells = {}
+
+    def respell(wb):
+        ws = wb["計画"]
+        col = _column(ws, "実施担当")
+        rows = [r for r in range(2, ws.max_row + 1) if "財政課" in str(ws[f"{col}{r}"].value or "")]
+        dx_rows = [r for r in range(2, ws.max_row + 1) if "DX推進課" in str(ws[f"{col}{r}"].value or "")]
+        ws[f"{col}{rows[1]}"] = str(ws[f"{col}{rows[1]}"].value).replace("財政課", "財政課（主）")
+        ws[f"{col}{dx_rows[1]}"] = str(ws[f"{col}{dx_rows[1]}"].value).replace("DX推進課", "ＤＸ推進課")
+        cells.update(first=f"{col}{rows[0]}", later=f"{col}{rows[1]}", dx_first=f"{col}{dx_rows[0]}",
+                     dx_later=f"{col}{dx_rows[1]}")
+    path = _edited_plan(plan_path, tmp_path, respell)
+    with pytest.raises(PlanError) as info:
+        read_plan(path)
+    by_cell = {p.cell: p.message for p in info.value.problems}
+    assert set(by_cell) == {cells["later"], cells["dx_later"]}
+    assert "財政課（主）" in by_cell[cells["later"]] and cells["first"] in by_cell[cells["later"]]
+    assert "ＤＸ推進課" in by_cell[cells["dx_later"]] and cells["dx_first"] in by_cell[cells["dx_later"]]
