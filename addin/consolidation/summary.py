@@ -31,6 +31,7 @@ from typing import Iterable, Mapping
 
 from addin.fiscal import format_fiscal_year
 from addin.plan.model import Item, Kpi, Plan
+from addin.plan.revisions import Revision
 from addin.validation.submission import Submission
 from addin.vocab import GRADE_RANK, GRADES
 
@@ -80,6 +81,12 @@ class KpiResult:
     previous: float | None = None
     direction: str | None = None  # 改善 / 悪化 / 横ばい against the previous year
     note: str | None = None
+    target_this_year: float | None = None  # 単年度目標 (KPI年度目標) of the report year
+
+    @property
+    def achievement_this_year(self) -> float | None:
+        """達成率 against this year's target, the same formula; None without a year target."""
+        return self.kpi.achievement(self.actual, self.target_this_year) if self.target_this_year is not None else None
 
     @property
     def previous_achievement(self) -> float | None:
@@ -89,6 +96,7 @@ class KpiResult:
         return {
             "name": self.kpi.name, "unit": self.kpi.unit, "baseline": self.kpi.baseline, "target": self.kpi.target,
             "actual": self.actual, "achievement": self.achievement,
+            "target_this_year": self.target_this_year, "achievement_this_year": self.achievement_this_year,
             "history": {format_fiscal_year(y): v for y, v in sorted(self.history.items())},
         }
 
@@ -144,10 +152,12 @@ class ItemResult:
     def submitted(self) -> bool:
         return bool(self.grades)
 
-    def to_json(self, plan: Plan) -> dict:
-        item = self.item
+    def to_json(self, plan: Plan, listed: Item | None = None) -> dict:
+        """The item's JSON; ``listed`` is a 再掲 item shown with this (its 再掲元's) record."""
+        item = listed or self.item
         return {
             "item_id": item.item_id, "pillar": item.pillar, "area": item.area, "name": item.name,
+            "state": item.state, "repeat_of": item.repeat_of,
             "departments": list(item.departments), "grades": dict(self.grades), "grade": self.grade,
             "grade_self": self.self_grade, "grade_secretariat": self.override.grade,
             "grade_committee": self.override.committee_grade,
@@ -209,14 +219,38 @@ class Consolidation:
         """Sum of the known item effects, in 千円."""
         return _number(sum(i.effect for i in self.items if i.effect is not None))
 
+    def listed(self) -> list[tuple[Item, ItemResult]]:
+        """What the reports list, in plan order: every item active this year, a 再掲 item with its 再掲元's result.
+
+        Counts and totals use ``items`` (no repeats), so a repeated item is never counted twice.
+        """
+        results = {r.item.item_id: r for r in self.items}
+        listed = []
+        for item in self.plan.whole.items:
+            if not self.plan.is_active(item, self.year):
+                continue
+            result = results.get(item.repeat_of if item.is_repeat else item.item_id)
+            if result is not None:
+                listed.append((item, result))
+        return listed
+
     def to_json(self) -> dict:
         """The ``--json`` shape of SPEC, "Consolidation"."""
         return {
             "year": format_fiscal_year(self.year),
-            "items": [i.to_json(self.plan) for i in self.items],
+            "items": [r.to_json(self.plan, item if item.is_repeat else None) for item, r in self.listed()],
+            "plan_changes": [revision_json(r) for r in self.plan.revisions_until(self.year)],
             "totals": {"grades": self.grade_counts(), "effect_thousand_yen": self.effect_total},
             "submitted": list(self.submitted), "missing": list(self.missing), "rejected": list(self.rejected),
         }
+
+
+def revision_json(revision: Revision) -> dict:
+    """One 改定履歴 row in the JSON (``plan_changes``)."""
+    date = revision.date.isoformat()[:10] if hasattr(revision.date, "isoformat") else revision.date
+    return {"date": date, "year": format_fiscal_year(revision.year), "item_id": revision.item_id, "kind": revision.kind,
+            "before": revision.before, "after": revision.after, "reason": revision.reason,
+            "decided_by": revision.decided_by}
 
 
 def _number(value: float) -> float | int:
@@ -326,12 +360,15 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
             if lead_sub is not None:
                 row = next((k for k in lead_sub.kpis if k.item_id == kpi.item_id and k.name == kpi.name), None)
             actual = row.actual if row is not None else None
-            history = {y: v for y, v in kpi_history.get(kpi.key, {}).items() if y != year and y in plan.years}
+            stored = {**kpi_history.get((kpi.item_id, kpi.old_name), {}), **kpi_history.get(kpi.key, {})} \
+                if kpi.old_name else kpi_history.get(kpi.key, {})  # a renamed KPI keeps its 推移
+            history = {y: v for y, v in stored.items() if y != year and y in plan.years}
             history[year] = actual
             earlier = [(y, v) for y, v in sorted(history.items()) if y < year and v is not None]
             prev_year, prev = earlier[-1] if earlier else (None, None)
             result.kpis.append(KpiResult(kpi, item.lead, actual, achievement(kpi, actual), history, prev_year, prev,
-                                         direction(kpi, prev, actual), row.note if row is not None else None))
+                                         direction(kpi, prev, actual), row.note if row is not None else None,
+                                         plan.year_target(kpi, year)))
         result.grade_history = {y: g for y, g in grade_history.get(item.item_id, {}).items()
                                 if y != year and y in plan.years}
         result.grade_history[year] = result.grade

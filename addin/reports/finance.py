@@ -63,12 +63,14 @@ class FinanceSheet:
     required: tuple[str, ...]
     optional: bool = False
     drop: tuple[str, ...] = ()
+    drop_if_empty: tuple[str, ...] = ()  # columns that say nothing when no row has a value (a plan without year targets)
 
 
 FINANCE_SHEETS: tuple[FinanceSheet, ...] = (
     FinanceSheet(EFFECTS_SHEET, ("区分", "項目ID", "効果額（千円）")),
     FinanceSheet(TREND_SHEET, ("項目ID",), optional=True),
-    FinanceSheet(KPI_SHEET, ("項目ID", "指標名", "達成率"), drop=("推移",)),  # 推移 restates the year columns
+    FinanceSheet(KPI_SHEET, ("項目ID", "指標名", "達成率"), drop=("推移",),  # 推移 restates the year columns
+                 drop_if_empty=("当年度目標", "当年度達成率")),
 )
 
 
@@ -148,6 +150,8 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
             for values in body:
                 values[col] = join_departments(values[col])
     dropped = {header_key(name) for name in spec.drop}
+    dropped |= {header_key(name) for c, name in enumerate(header)
+                if header_key(name) in {header_key(n) for n in spec.drop_if_empty} and all(_blank(v[c]) for v in body)}
     keep = [c for c, name in enumerate(header) if header_key(name) not in dropped]
     if len(keep) < len(header):
         header = [header[c] for c in keep]

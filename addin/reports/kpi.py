@@ -14,6 +14,8 @@ __all__ = ["KPI_SHEET", "kpi_headers", "add_kpi_sheet", "direction_label", "tren
 
 KPI_SHEET = "KPI一覧"
 ACHIEVEMENT = "達成率"
+YEAR_TARGET = "当年度目標"
+YEAR_ACHIEVEMENT = "当年度達成率"
 _ARROWS = {IMPROVED: "↑", WORSENED: "↓", UNCHANGED: "→"}
 
 
@@ -21,7 +23,7 @@ def kpi_headers(summary: Consolidation) -> list[str]:
     """項目ID … 基準年度, one column per plan year, 目標値 … 推移."""
     years = [format_fiscal_year(y) for y in summary.plan.years]
     return ["項目ID", "改革項目", "担当課", "指標名", "単位", "基準値", "基準年度", *years, "目標値", "目標年度",
-            ACHIEVEMENT, "方向", "推移"]
+            ACHIEVEMENT, YEAR_TARGET, YEAR_ACHIEVEMENT, "方向", "推移"]
 
 
 def direction_label(k: KpiResult) -> str | None:
@@ -55,7 +57,7 @@ def add_kpi_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     sheet = book.add_sheet(KPI_SHEET)
     title_block(sheet, summary, KPI_SHEET,
                 note="達成率 = (実績値−基準値)÷(目標値−基準値)（算定方法「比率」は 実績値÷目標値、低いほど良い指標は 目標値÷実績値）。"
-                     "方向は前年度の実績との比較（指標の良い方向を考慮）。")
+                     "当年度達成率は同じ式で当年度目標（KPI年度目標）に対するもの。方向は前年度の実績との比較（指標の良い方向を考慮）。")
     headers = kpi_headers(summary)
     years = summary.plan.years
     rows, kpis = [], []
@@ -64,12 +66,14 @@ def add_kpi_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
             kpi = k.kpi
             rows.append([kpi.item_id, result.item.name, k.department, kpi.name, kpi.unit, kpi.baseline,
                          format_fiscal_year(kpi.baseline_year), *[k.history.get(y) for y in years], kpi.target,
-                         format_fiscal_year(kpi.target_year), k.achievement, direction_label(k), trend_text(k)])
+                         format_fiscal_year(kpi.target_year), k.achievement, k.target_this_year,
+                         k.achievement_this_year, direction_label(k), trend_text(k)])
             kpis.append(k)
-    widths = [9, 22, 11, 30, 6, 10, 8, *[9] * len(years), 10, 8, 9, 9, 26]
+    widths = [9, 22, 11, 30, 6, 10, 8, *[9] * len(years), 10, 8, 9, 10, 10, 9, 26]
     styles = {name: {"alignment": CENTER} for name in ("単位", "基準年度", "目標年度", "方向")}
-    styles[ACHIEVEMENT] = {"number_format": PERCENT_FORMAT}
-    numeric = [(name, headers.index(name)) for name in ("基準値", *[format_fiscal_year(y) for y in years], "目標値")]
+    styles[ACHIEVEMENT] = styles[YEAR_ACHIEVEMENT] = {"number_format": PERCENT_FORMAT}
+    numeric = [(name, headers.index(name))
+               for name in ("基準値", *[format_fiscal_year(y) for y in years], "目標値", YEAR_TARGET)]
 
     def row_styles(index: int, values) -> dict[str, dict]:
         extra = {name: {"number_format": number_format(values[i])} for name, i in numeric}
@@ -81,8 +85,9 @@ def add_kpi_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     first, last = write_table(sheet, headers, rows, widths, freeze_col=4, column_styles=styles, row_styles=row_styles,
                               fit_heights=True)
     col = {name: i for i, name in enumerate(headers, start=1)}
-    letter = get_column_letter(col[ACHIEVEMENT])
-    achievement_colours(sheet, f"{letter}{first}:{letter}{last}")
+    for name in (ACHIEVEMENT, YEAR_ACHIEVEMENT):
+        letter = get_column_letter(col[name])
+        achievement_colours(sheet, f"{letter}{first}:{letter}{last}")
     if rows:
         _chart(sheet, summary, col, first, first + len(rows) - 1, anchor_row=last + 3)
     return sheet

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 
 from addin.consolidation.summary import Consolidation, ItemResult
+from addin.plan.model import Item
 from addin.reports.common import grade_colours, title_block, write_table
 from addin.vocab import GRADES, NOT_SUBMITTED as _NOT_SUBMITTED, SENT_BACK
 from addin.xlsx.styles import CENTER, INPUT_FILL
@@ -22,9 +23,10 @@ FINAL_GRADE = "確定評価"
 # The columns the secretariat and the committee type into; carried over by 項目ID on every re-run.
 INPUT_COLUMNS = (OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE, COMMITTEE_COMMENT)
 GRADE_INPUTS = (OVERRIDE_GRADE, COMMITTEE_GRADE)
-STATUS_HEADERS = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "進捗", "自己評価",
+STATE = "状態"
+STATUS_HEADERS = ("項目ID", "重点項目", "取組", "No.", "改革項目", STATE, "実施担当", "取組状況", "進捗", "自己評価",
                   *INPUT_COLUMNS, FINAL_GRADE, "評価の相違", "今後の課題・方向性", "確認事項")
-_WIDTHS = (9, 16, 16, 5, 22, 11, 50, 12, 15, 8, 26, 8, 26, 8, 16, 40, 30)
+_WIDTHS = (9, 16, 16, 5, 22, 6, 11, 50, 12, 15, 8, 26, 8, 26, 8, 16, 40, 30)
 NOT_SUBMITTED = f"（{_NOT_SUBMITTED}）"
 
 
@@ -56,6 +58,22 @@ def _status(result: ItemResult, sent_back: frozenset[str]) -> str | None:
     return _per_department(result, result.status, mark_missing=True, sent_back=sent_back)
 
 
+def repeat_mark(source: Item) -> str:
+    """「（No.3再掲）」: how a repeated item points at the item it repeats (seed 003)."""
+    return f"（No.{source.number or source.item_id}再掲）"
+
+
+def _repeat_row(item: Item, result: ItemResult, sent_back: frozenset[str]) -> list[object]:
+    """A 再掲 item in its own place: its 再掲元's record, no input cells, never counted."""
+    source = result.item
+    mark = repeat_mark(source)
+    status = _status(result, sent_back)
+    return [item.item_id, item.pillar, item.area, item.number, f"{item.name}{mark}", item.state,
+            "\n".join(source.in_charge), f"{status}{mark}" if status else mark, None, None,
+            None, None, None, None, result.grade, None, _per_department(result, result.next_steps, "\n"),
+            f"再掲：No.{source.number}（{source.item_id}）で報告されたものです。件数・合計には含めていません。"]
+
+
 def _row(result: ItemResult, sent_back: frozenset[str]) -> list[object]:
     item = result.item
     override = result.override
@@ -64,7 +82,7 @@ def _row(result: ItemResult, sent_back: frozenset[str]) -> list[object]:
     progress_values = set(result.progress.values())
     progress = (next(iter(progress_values)) if len(progress_values) == 1
                 else "\n".join(f"【{d}】{p or '－'}" for d, p in result.progress.items()) or None)
-    return [item.item_id, item.pillar, item.area, item.number, item.name, "\n".join(item.in_charge),
+    return [item.item_id, item.pillar, item.area, item.number, item.name, item.state, "\n".join(item.in_charge),
             _status(result, sent_back), progress, grades,
             override.grade or typed.get(OVERRIDE_GRADE), override.comment,
             override.committee_grade or typed.get(COMMITTEE_GRADE), override.committee_comment,
@@ -73,9 +91,9 @@ def _row(result: ItemResult, sent_back: frozenset[str]) -> list[object]:
 
 
 def status_rows(summary: Consolidation) -> list[list[object]]:
-    """The rows of 取組状況一覧, in plan order, as written (and digested beside the report)."""
+    """The rows of 取組状況一覧, in plan order, as written (and digested beside the report); repeats in their place."""
     sent_back = frozenset(summary.rejected_departments)
-    return [_row(r, sent_back) for r in summary.items]
+    return [_repeat_row(item, r, sent_back) if item.is_repeat else _row(r, sent_back) for item, r in summary.listed()]
 
 
 def add_status_sheet(book: ReportBook, summary: Consolidation, rows: list[list[object]] | None = None) -> ReportSheet:
@@ -85,7 +103,7 @@ def add_status_sheet(book: ReportBook, summary: Consolidation, rows: list[list[o
                 note="黄色のセル（事務局評価・事務局コメント・委員会評価・委員会意見）に入力します。確定評価は委員会評価、"
                      "なければ事務局評価、なければ自己評価（複数課は最も低いもの）で、すべての集計に使われます。"
                      "入力した内容は次に集約したときも項目IDで引き継がれます。")
-    styles = {name: {"alignment": CENTER} for name in ("No.", "進捗", FINAL_GRADE)}
+    styles = {name: {"alignment": CENTER} for name in ("No.", STATE, "進捗", FINAL_GRADE)}
     for name in INPUT_COLUMNS:
         styles[name] = {"fill": INPUT_FILL, **({"alignment": CENTER} if name in GRADE_INPUTS else {})}
     first, last = write_table(sheet, STATUS_HEADERS, rows if rows is not None else status_rows(summary), _WIDTHS,

@@ -1,6 +1,6 @@
-"""The consolidated report workbook: seven sheets assembled from a :class:`~addin.consolidation.summary.Consolidation`.
+"""The consolidated report workbook: its sheets assembled from a :class:`~addin.consolidation.summary.Consolidation`.
 
-Sheets, in order: 取組状況一覧, KPI一覧, 評価集計, 効果額集計, 工程表, 提出状況,
+Sheets, in order: 取組状況一覧, KPI一覧, 評価集計, 効果額集計, 工程表, 計画変更一覧, 提出状況,
 検証結果. Every value is written as a value (no formulas), so the report reads
 the same in Excel, in LibreOffice and to :mod:`addin.reports.finance`, which never
 recalculates. Also here: the secretariat's overrides read back from a previous
@@ -18,6 +18,7 @@ from addin.backup import backup_name, make_backup
 from addin.consolidation.summary import Consolidation, Override
 from addin.errors import UnreadableWorkbook
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
+from addin.reports.changes import add_changes_sheet
 from addin.reports.effects import add_effects_sheet
 from addin.reports.grades import add_grades_sheet
 from addin.reports.kpi import add_kpi_sheet
@@ -33,7 +34,7 @@ __all__ = ["REPORT_SHEETS", "PLAN_SHEET", "PLAN_HEADERS", "write_report", "read_
 
 log = logging.getLogger(__name__)
 
-REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "提出状況", "検証結果")
+REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "計画変更一覧", "提出状況", "検証結果")
 ISSUES_SHEET = "検証結果"
 
 
@@ -63,7 +64,7 @@ def _add_issues_sheet(book: ReportBook, summary: Consolidation, run: ValidationR
 
 
 def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | None, base: Path | None) -> None:
-    """The seven sheets, in the order of REPORT_SHEETS."""
+    """The sheets, in the order of REPORT_SHEETS."""
     from addin.reports.gantt import add_gantt_sheet
 
     rows = status_rows(summary)
@@ -72,6 +73,7 @@ def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | N
     add_grades_sheet(book, summary)
     add_effects_sheet(book, summary)
     add_gantt_sheet(book, summary.plan, summary.year, progress_by_item(summary))
+    add_changes_sheet(book, summary)
     add_tracker_sheet(book, summary, run, base)
     _add_issues_sheet(book, summary, run, base)
     digest = book.add_sheet(DIGEST_SHEET)

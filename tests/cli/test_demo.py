@@ -92,7 +92,7 @@ def test_demo_writes_the_whole_cycle(tmp_path):
     assert len(list((out / "様式_R8").glob("R8_*.xlsx"))) == 11
     report = openpyxl.load_workbook(out / "集約_R8.xlsx")
     visible = [ws.title for ws in report.worksheets if ws.sheet_state == "visible"]
-    assert visible == ["取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "提出状況", "検証結果"]
+    assert visible == ["取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "計画変更一覧", "提出状況", "検証結果"]
     data = json.loads((out / "集約_R8.json").read_text(encoding="utf-8"))
     assert len(data["items"]) == 36
     assert data["missing"]  # one department never answers, one answers with an error

@@ -161,20 +161,21 @@ def test_status_copied_from_last_year_is_flagged():
 
 SPEC_ITEM_KEYS = {"item_id", "pillar", "area", "name", "departments", "grades", "grade", "status", "progress",
                   "effect_thousand_yen", "kpis", "schedule",
-                  "grade_self", "grade_secretariat", "grade_committee", "grade_history"}
+                  "grade_self", "grade_secretariat", "grade_committee", "grade_history", "state", "repeat_of"}
 
 
 def test_json_keys_match_spec_exactly():
     plan = small_plan()
     data = summarize(plan, R8, [submission(plan, d, R8) for d in plan.departments[:2]], ["bad.xlsx"]).to_json()
-    assert set(data) == {"year", "items", "totals", "submitted", "missing", "rejected"}
+    assert set(data) == {"year", "items", "totals", "submitted", "missing", "rejected", "plan_changes"}
     assert data["year"] == "R8"
     assert set(data["totals"]) == {"grades", "effect_thousand_yen"}
     assert list(data["totals"]["grades"]) == ["A", "B", "C", "-"]
     for item in data["items"]:
         assert set(item) == SPEC_ITEM_KEYS
         for kpi in item["kpis"]:
-            assert set(kpi) == {"name", "unit", "baseline", "target", "actual", "achievement", "history"}
+            assert set(kpi) == {"name", "unit", "baseline", "target", "actual", "achievement", "history",
+                                "target_this_year", "achievement_this_year"}
         for bar in item["schedule"]:
             assert set(bar) == {"label", "start", "end"} and bar["start"].startswith("R")
     assert data["items"][1]["schedule"] == [{"label": "①検討", "start": "R8", "end": "R9"},

@@ -10,11 +10,13 @@ from __future__ import annotations
 import sqlite3
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from records import small_plan
 from standin import build_department_workbook, fill
 
 from addin.consolidation.history import SCHEMA_VERSION, History
 from addin.jobs.consolidate import consolidate
+from addin.reports.status import STATUS_HEADERS
 
 R8, R9 = 2026, 2027
 
@@ -105,7 +107,7 @@ def test_a_typed_grade_that_is_not_a_grade_stays_and_is_an_issue(tmp_path):
     assert (item.override.grade, item.grade) == (None, "B")
     issues = [i for i in result.summary.report_issues if i.code == "invalid_choice"]
     assert [(i.sheet, i.cell, i.column, i.value) for i in issues] == [
-        ("取組状況一覧", f"J{rows['1-(1)-1']['_row']}", "事務局評価", "A+")]
+        ("取組状況一覧", f"{get_column_letter(STATUS_HEADERS.index('事務局評価') + 1)}{rows['1-(1)-1']['_row']}", "事務局評価", "A+")]
     listed = [[c.value for c in row] for row in openpyxl.load_workbook(report)["検証結果"].iter_rows()]
     assert any("「A+」" in str(v) for row in listed for v in row)
     # Fixed on the next run: the issue goes away and the grade counts.
