@@ -8,7 +8,7 @@ the form's lists to these tuples so they cannot drift apart again.
 __all__ = [
     "GRADES", "GRADE_RANK", "PROGRESS", "PROGRESS_SYNONYMS", "PROGRESS_ATTENTION", "PERCENT_UNITS",
     "PERCENT_SUFFIXES", "MONEY_UNITS", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED",
-    "RUN_SUMMARY_LABELS", "SETTING_NOT_SET", "ITEM_STATES", "ITEM_STATE_DEFAULT", "ITEM_STATES_ENDED",
+    "RUN_SUMMARY_LABELS", "SETTING_NOT_SET", "ITEM_STATES", "ITEM_STATE_DEFAULT", "ITEM_STATE_NEW", "ITEM_STATE_DONE", "ITEM_STATES_ENDED",
     "ITEM_STATE_MERGED", "ITEM_STATE_PAUSED", "REVISION_KINDS",
 ]
 
@@ -37,6 +37,8 @@ MONEY_UNITS = {"円": 1, "千円": 10**3, "万円": 10**4, "百万円": 10**6, "
 # 状態 of a plan item (計画 sheet); an item without one continues (継続).
 ITEM_STATES = ("継続", "新規", "完了", "廃止", "統合", "休止")
 ITEM_STATE_DEFAULT = "継続"
+ITEM_STATE_NEW = "新規"
+ITEM_STATE_DONE = "完了"
 ITEM_STATE_MERGED = "統合"
 ITEM_STATE_PAUSED = "休止"  # not reported while paused, whatever its years say
 ITEM_STATES_ENDED = ("完了", "廃止", "統合")  # these need an 終了年度: the last year the item is reported

@@ -9,13 +9,14 @@ Rows are scoped by plan name (one database may serve several plans) and
 fiscal year; storing a year again replaces that year's rows in one
 transaction, so re-consolidating after a department resubmits is safe.
 
-Schema (version 2)::
+Schema (version 3)::
 
     submissions(id, plan, year, department, path, sha256, modified, consolidated_at, fingerprint)
     entries(submission_id → submissions, item_id, status, grade, progress, effect, next_steps)
     kpi_actuals(submission_id → submissions, item_id, kpi_name, actual, note)
     item_grades(plan, year, item_id, self, secretariat, committee, final,
                 secretariat_comment, committee_comment)          -- since version 2
+    plan_snapshots(plan, year, fingerprint, stored_at, workbook)  -- since version 3
 """
 
 from __future__ import annotations
@@ -80,6 +81,18 @@ MIGRATIONS: list[str] = [
         secretariat_comment TEXT,
         committee_comment TEXT,
         PRIMARY KEY (plan, year, item_id)
+    );
+    """,
+    # 2 -> 3: the plan as it was when each year was consolidated (the plan workbook itself, so an
+    # earlier year's report can be rebuilt after the plan was revised)
+    """
+    CREATE TABLE plan_snapshots (
+        plan TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        fingerprint TEXT,
+        stored_at TEXT NOT NULL,
+        workbook BLOB NOT NULL,
+        PRIMARY KEY (plan, year)
     );
     """,
 ]
@@ -216,6 +229,27 @@ class History:
                                       [(plan, year, *row) for row in grades])
         except sqlite3.Error as exc:
             raise self._write_error(exc) from exc
+
+    def store_plan(self, plan: str, year: int, fingerprint: str | None, workbook: bytes,
+                   now: datetime | None = None) -> None:
+        """Keep the plan workbook ``year`` was consolidated with (replacing an earlier run's)."""
+        stamp = (now or datetime.now()).isoformat(timespec="seconds")
+        try:
+            with self.conn:
+                self.conn.execute("INSERT OR REPLACE INTO plan_snapshots VALUES (?, ?, ?, ?, ?)",
+                                  (plan, year, fingerprint, stamp, workbook))
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from exc
+
+    def plan_snapshot(self, plan: str, year: int) -> tuple[str | None, bytes] | None:
+        """(fingerprint, plan workbook) kept for ``year``, or None."""
+        row = self.conn.execute("SELECT fingerprint, workbook FROM plan_snapshots WHERE plan = ? AND year = ?",
+                                (plan, year)).fetchone()
+        return (row[0], bytes(row[1])) if row else None
+
+    def plans(self) -> list[str]:
+        """Every plan name with a stored year."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT plan FROM submissions ORDER BY plan")]
 
     def final_grades(self, plan: str) -> dict[str, dict[int, str | None]]:
         """{項目ID: {year: final grade}} over every stored year."""

@@ -14,6 +14,7 @@ from addin.errors import OutputError, ReformError
 from addin.lock import LockTimeout, output_lock
 from addin.outputs import PLAN, SUBMISSION, check_outputs
 from addin.plan.model import Plan
+from addin.plan.writer import plan_workbook_bytes
 from addin.reports.previous import (
     PreviousReport,
     check_previous,
@@ -110,4 +111,5 @@ def _consolidate_locked(plan: Plan, run: ValidationRun, year: int, out: Path, db
         history.store_grades(scope, year, [
             (r.item.item_id, r.self_grade, r.override.grade, r.override.committee_grade, r.grade,
              r.override.comment, r.override.committee_comment) for r in summary.items] + orphan_rows(orphans))
+        history.store_plan(scope, year, plan.whole.fingerprint, plan_workbook_bytes(plan.whole))
     return ConsolidationResult(run, summary, out, db, backup, db_backup, orphans)

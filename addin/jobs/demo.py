@@ -1,10 +1,11 @@
-"""``reform demo``: one fiscal year of the whole cycle on the embedded default plan.
+"""``reform demo``: two fiscal years of the whole cycle on the embedded default plan.
 
-plan workbook → department workbooks → filled by the departments (sample
-answers from ``data/demo_entries.toml``; one department never answers, one
-answers with a mistake) → validation report and send-back lists →
-consolidated report, JSON and history → finance export (xlsx and CSV) → publication set (公表_R8).
-Deterministic: the same files every run.
+R8: plan workbook → department workbooks → filled by the departments (sample answers from
+``data/demo_entries.toml``; one department never answers, one answers with a mistake) → validation
+report and send-back lists → consolidated report, JSON and history → finance export (xlsx and CSV)
+→ publication set (公表_R8). Then the committee's grade is typed into the R8 report and R8 is
+consolidated again; the plan is revised (``[second_year]`` of the same file) and R9 runs on the
+revised plan over the same history database. Deterministic: the same contents every run.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import tomllib
 from addin.atomic import atomic_write
 from addin.fiscal import format_fiscal_year, parse_fiscal_year
 from addin.forms.layout import workbook_name
-from addin.plan.model import Plan
+from addin.plan.model import Item, Plan
+from addin.plan.revisions import Revision, YearTarget
+from addin.vocab import ITEM_STATE_DONE, ITEM_STATE_NEW
 
 __all__ = ["DemoData", "load_demo_data", "demo_answers", "run_demo"]
 
@@ -39,6 +42,8 @@ class DemoData:
     progress_weights: dict[str, int]
     items: dict[str, dict] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)  # 設定: deadline, submit_to, contact
+    second_year: dict = field(default_factory=dict)  # the revision and answers of the demo's second year
+    status_template: str | None = None  # 取組状況 of an item without a sample, with {name}
 
 
 def load_demo_data(text: str | None = None) -> DemoData:
@@ -48,7 +53,8 @@ def load_demo_data(text: str | None = None) -> DemoData:
     raw = tomllib.loads(text)
     return DemoData(raw["seed"], parse_fiscal_year(raw["year"]), raw.get("missing_department"),
                     raw.get("error_department"), raw.get("error", {}), raw["weights"]["grade"],
-                    raw["weights"]["progress"], raw.get("items", {}), raw.get("contacts", {}))
+                    raw["weights"]["progress"], raw.get("items", {}), raw.get("contacts", {}),
+                    raw.get("second_year", {}))
 
 
 def _draw(rng: random.Random, weights: dict[str, int]) -> str:
@@ -66,7 +72,8 @@ def demo_answers(plan: Plan, data: DemoData) -> dict[str, tuple[dict, dict]]:
     answers: dict[str, tuple[dict, dict]] = {d: ({}, {}) for d in plan.departments}
     for item in plan.items:
         sample = data.items.get(item.item_id, {})
-        statuses = sample.get("status") or [f"{item.name}について、計画に沿って取組を進めた。"]
+        template = data.status_template or "{name}について、計画に沿って取組を進めた。"
+        statuses = sample.get("status") or [template.format(name=item.name)]
         for n, dept in enumerate(item.departments):
             grade = sample.get("grade") or _draw(rng, data.grade_weights)
             if rng.random() < 0.1:
@@ -88,39 +95,96 @@ def demo_answers(plan: Plan, data: DemoData) -> dict[str, tuple[dict, dict]]:
     return answers
 
 
-def run_demo(out_dir: str | Path) -> list[Path]:
-    """Run the whole cycle under ``out_dir`` and return every file written."""
-    from openpyxl import load_workbook
+def second_year_data(data: DemoData) -> DemoData:
+    """The answers of the second year: its own samples where given, else last year's carried on."""
+    second = data.second_year
+    items = {}
+    for item_id, sample in data.items.items():
+        items[item_id] = {"next": sample.get("next"), "effect": sample.get("effect"), "progress": sample.get("progress"),
+                          "grade": sample.get("grade"),
+                          "kpi": {name: second["kpi"].get(name) for name in sample.get("kpi", {})}}
+    for item_id, sample in second.get("items", {}).items():
+        items.setdefault(item_id, {}).update(sample)
+    return replace(data, seed=second["seed"], year=parse_fiscal_year(second["year"]), missing_department=None,
+                   error_department=None, error={}, items=items, status_template=second["status"], second_year={})
 
-    from addin.forms.fill import fill_department_workbook
-    from addin.forms.generate import generate_workbooks
-    from addin.jobs.consolidate import consolidate
-    from addin.jobs.validate import validate_and_report
-    from addin.jobs.publish import publish
-    from addin.jsonio import write_json
+
+def revise_plan(plan: Plan, data: DemoData) -> Plan:
+    """The plan as revised for the second year: one item completed, one new item, one KPI target raised."""
+    second = data.second_year
+    year, first = parse_fiscal_year(second["year"]), data.year
+    done, new, raised = second["completed"], second["new_item"], second["raised_target"]
+    anchor = plan.item(new["after"])
+    added = Item(new["item_id"], anchor.pillar, anchor.area, new["number"], new["name"], content=new["content"],
+                 actions=new["actions"], in_charge=tuple(new["in_charge"]), state=ITEM_STATE_NEW, start_year=year)
+    items = []
+    for item in plan.items:
+        items.append(replace(item, state=ITEM_STATE_DONE, end_year=first) if item.item_id == done["item"] else item)
+        if item.item_id == anchor.item_id:
+            items.append(added)
+    kpi = plan.kpis_by_key[(raised["item"], raised["kpi"])]
+    kpis = [replace(k, target=raised["target"]) if k is kpi else k for k in plan.kpis]
+
+    def revision(item_id, kind, before, after, reason):
+        return Revision(second["revised_on"], year, item_id, kind, before, after, reason, second["decided_by"])
+
+    return replace(plan, items=items, kpis=kpis, year_targets=[
+        *plan.year_targets, YearTarget(kpi.item_id, kpi.name, year, raised["year_target"])], revisions=[
+        *plan.revisions,
+        revision(done["item"], "完了", "実施中", f"{format_fiscal_year(first)}で完了", done["reason"]),
+        revision(added.item_id, "追加", None, added.name, new["reason"]),
+        revision(kpi.item_id, "目標値変更", f"{kpi.target:g}{kpi.unit}", f"{raised['target']:g}{kpi.unit}", raised["reason"]),
+    ])
+
+
+def run_demo(out_dir: str | Path) -> list[Path]:
+    """Run both demo years under ``out_dir`` and return every file written.
+
+    R8 on the plan as printed; a committee grade typed on the R8 report and R8 consolidated again;
+    the plan revised (``計画_R9.xlsx``); R9 on the revised plan over the same history database.
+    """
     from addin.plan.default import default_plan
+    from addin.plan.reader import read_plan
     from addin.plan.writer import write_plan
-    from addin.reports.finance import export_finance
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = load_demo_data()
     plan = default_plan()
     plan = replace(plan, settings=replace(plan.settings, **data.contacts))
+    written: list[Path] = [write_plan(plan, out / "計画.xlsx")]
+    written += _run_year(plan, data, out)
+    written += _committee_review(plan, data, out)
+    second = second_year_data(data)
+    revised = read_plan(write_plan(revise_plan(plan, data), out / f"計画_{format_fiscal_year(second.year)}.xlsx"))
+    written.append(revised.source)
+    written += _run_year(revised, second, out)
+    return written
+
+
+def _run_year(plan: Plan, data: DemoData, out: Path) -> list[Path]:
+    """One year of the cycle: forms, the departments' answers, validation, consolidation, finance, publication."""
+    from openpyxl import load_workbook
+
+    from addin.forms.fill import fill_department_workbook
+    from addin.forms.generate import generate_workbooks
+    from addin.jobs.validate import validate_and_report
+    from addin.jobs.publish import publish
+    from addin.reports.finance import export_finance
+
     year = data.year
     label = format_fiscal_year(year)
-    written: list[Path] = [write_plan(plan, out / "計画.xlsx")]
-
     blank = out / f"様式_{label}"
-    written += generate_workbooks(plan, year, blank)
+    written = generate_workbooks(plan, year, blank)
     returned = out / f"提出_{label}"
     if returned.exists():
         shutil.rmtree(returned)
     returned.mkdir(parents=True)
-    answers = demo_answers(plan, data)
+    year_plan = plan.in_year(year)
+    answers = demo_answers(year_plan, data)
     for path in sorted(blank.glob("*.xlsx")):
         wb = load_workbook(path)
-        department = next((d for d in plan.departments if path.name == workbook_name(label, d)), None)
+        department = next((d for d in year_plan.departments if path.name == workbook_name(label, d)), None)
         if department is None or department == data.missing_department:
             continue
         entries, kpis = answers[department]
@@ -130,9 +194,35 @@ def run_demo(out_dir: str | Path) -> list[Path]:
 
     written += validate_and_report(plan, [returned], year, report=out / f"検証結果_{label}.xlsx",
                                    return_dir=out / f"差戻し_{label}").written
-
-    result = consolidate(plan, [returned], year, out / f"集約_{label}.xlsx", db_path=out / "reform.db")
-    written += [result.report_path, write_json(result.to_json(), out / f"集約_{label}.json"), result.db_path]
+    result = _consolidate(plan, data, out)
+    written += [result.report_path, out / f"集約_{label}.json", result.db_path]
     written += export_finance(result.report_path, out / f"財政課_{label}.xlsx", out / f"財政課CSV_{label}")
     written += publish(result.report_path, out / f"公表_{label}")
     return written
+
+
+def _consolidate(plan: Plan, data: DemoData, out: Path):
+    from addin.jobs.consolidate import consolidate
+    from addin.jsonio import write_json
+
+    label = format_fiscal_year(data.year)
+    result = consolidate(plan, [out / f"提出_{label}"], data.year, out / f"集約_{label}.xlsx", db_path=out / "reform.db")
+    write_json(result.to_json(), out / f"集約_{label}.json")
+    return result
+
+
+def _committee_review(plan: Plan, data: DemoData, out: Path) -> list[Path]:
+    """The committee's grade and opinion typed into the first year's report, then that year consolidated again."""
+    from openpyxl import load_workbook
+
+    from addin.forms.fill import fill_sheet
+    from addin.reports.status import COMMITTEE_COMMENT, COMMITTEE_GRADE, STATUS_SHEET
+
+    review = data.second_year["committee"]
+    report = out / f"集約_{format_fiscal_year(data.year)}.xlsx"
+    wb = load_workbook(report)
+    fill_sheet(wb[STATUS_SHEET], ("項目ID",), {review["item"]: {COMMITTEE_GRADE: review["grade"],
+                                                               COMMITTEE_COMMENT: review["comment"]}})
+    atomic_write(report, wb.save)
+    result = _consolidate(plan, data, out)
+    return [result.report_path]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from addin.plan.model import KPI_METHODS, Plan
 from addin.vocab import ITEM_STATES, REVISION_KINDS
 from addin.xlsx.styles import BODY_FONT, THIN_BORDER, WRAP_TOP, set_widths, setup_print, style_header_row
 
-__all__ = ["write_plan"]
+__all__ = ["plan_workbook_bytes", "write_plan"]
 
 
 def _table_sheet(wb: Workbook, title: str, headers: tuple[str, ...], rows: list[list[object]], widths: list[float]):
@@ -94,6 +95,13 @@ def _choices(ws, column: str, choices: tuple[str, ...]) -> None:
     rule = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True)
     rule.add(f"{column}2:{column}1000")
     ws.add_data_validation(rule)
+
+
+def plan_workbook_bytes(plan: Plan) -> bytes:
+    """The plan workbook as the bytes of an .xlsx (what the history keeps per consolidated year)."""
+    buffer = io.BytesIO()
+    build_plan_workbook(plan).save(buffer)
+    return buffer.getvalue()
 
 
 def write_plan(plan: Plan, path: str | os.PathLike) -> Path:

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from addin.cli import cli
 
-COMMANDS = ["demo", "sample-plan", "generate", "validate", "consolidate", "gantt", "export-finance", "build-addin", "publish", "doctor", "bench"]
+COMMANDS = ["demo", "sample-plan", "generate", "validate", "consolidate", "gantt", "export-finance", "build-addin", "publish", "plan-snapshot", "doctor", "bench"]
 
 
 def test_the_commands_of_spec_exist():

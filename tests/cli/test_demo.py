@@ -16,6 +16,7 @@ from addin.forms.fill import MissingColumn, fill_department_workbook, fill_sheet
 from addin.jobs.consolidate import consolidate
 from addin.jobs.demo import demo_answers, load_demo_data
 from addin.normalize import parse_grade
+from addin.plan.reader import read_plan
 
 
 def test_sample_answers_are_deterministic_and_realistic(plan):
@@ -83,10 +84,17 @@ def test_fill_sheet_finds_columns_by_name_wherever_they_are():
         fill_sheet(ws, ("項目ID",), {"1-(1)-1": {"取組状況": "x"}})
 
 
-def test_demo_writes_the_whole_cycle(tmp_path):
-    out = tmp_path / "demo-out"
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """One ``reform demo`` for the tests below (it runs two years)."""
+    out = tmp_path_factory.mktemp("demo") / "demo-out"
     result = CliRunner().invoke(cli, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_demo_writes_the_whole_cycle(demo_run):
+    out, result = demo_run
     printed = result.output.split()
     assert str(out / "集約_R8.xlsx") in printed and str(out / "reform.db") in printed
     assert len(list((out / "様式_R8").glob("R8_*.xlsx"))) == 11
@@ -102,3 +110,36 @@ def test_demo_writes_the_whole_cycle(tmp_path):
     assert (out / "財政課CSV_R8" / "効果額集計_R8.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     for name in ("公表_取組状況_R8.xlsx", "評価シート_R8.xlsx", "取組状況_R8.csv", "評価_R8.csv", "KPI_R8.csv", "効果額_R8.csv"):
         assert str(out / "公表_R8" / name) in printed, name  # the publication set is part of the cycle
+
+
+def test_demo_runs_a_second_year_on_the_revised_plan(demo_run):
+    """R8 on the printed plan, a committee grade on the R8 report, the plan revised, R9 over the same history."""
+    out, result = demo_run
+    second = load_demo_data().second_year
+    revised = read_plan(out / "計画_R9.xlsx")
+    assert [r.kind for r in revised.revisions] == ["完了", "追加", "目標値変更"]
+    assert revised.fingerprint != read_plan(out / "計画.xlsx").fingerprint
+    done, new = second["completed"]["item"], second["new_item"]["item_id"]
+
+    def form_ids(name):
+        ws = openpyxl.load_workbook(out / "様式_R9" / name)["入力"]
+        return {c.value for c in ws["A"]}
+
+    assert done not in form_ids("R9_人事行政課.xlsx") and new in form_ids("R9_DX推進課.xlsx")
+    r8 = json.loads((out / "集約_R8.json").read_text(encoding="utf-8"))
+    r9 = json.loads((out / "集約_R9.json").read_text(encoding="utf-8"))
+    r8_items, r9_items = ({i["item_id"]: i for i in r["items"]} for r in (r8, r9))
+    assert done in r8_items and done not in r9_items and new not in r8_items
+    assert r9_items[new]["state"] == "新規" and r9["plan_changes"][1]["item_id"] == new
+    assert not r9["missing"] and not r9["rejected"]
+    raised = second["raised_target"]
+    [kpi] = [k for k in r9_items[raised["item"]]["kpis"] if k["name"] == raised["kpi"]]
+    assert (kpi["target"], kpi["target_this_year"]) == (raised["target"], raised["year_target"])
+    assert set(kpi["history"]) == {"R8", "R9"} and kpi["history"]["R8"] == 82.4
+    committee = second["committee"]
+    reviewed = r8_items[committee["item"]]
+    assert reviewed["grade_committee"] == reviewed["grade"] == committee["grade"]
+    assert r9_items[committee["item"]]["grade_history"]["R8"] == committee["grade"]  # stored, then seen a year later
+    printed = result.output.split()
+    for name in ("集約_R9.xlsx", "財政課_R9.xlsx", "公表_R9/公表_取組状況_R9.xlsx", "公表_R9/評価シート_R9.xlsx"):
+        assert str(out / name) in printed, name

@@ -69,3 +69,19 @@ def test_a_failed_store_leaves_the_year_as_it_was(tmp_path):
         with pytest.raises(OutputError):
             h.store(PLAN, None, 2026, [good, bad])
         assert [s["department"] for s in h.submissions(PLAN, 2026)] == ["DX推進課"]
+
+
+def test_a_database_of_schema_2_gets_plan_snapshots_and_keeps_its_rows(tmp_path):
+    from addin.consolidation.history import MIGRATIONS
+
+    path = tmp_path / "v2.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(MIGRATIONS[0] + ";" + MIGRATIONS[1] + "; PRAGMA user_version = 2;")
+        conn.execute("INSERT INTO submissions (plan, year, department, consolidated_at) VALUES ('p', 2026, '課', 'x')")
+    with History(path) as h:
+        assert h.version == SCHEMA_VERSION >= 3
+        assert h.years("p") == [2026] and h.plans() == ["p"]
+        assert h.plan_snapshot("p", 2026) is None  # consolidated before snapshots were kept
+        h.store_plan("p", 2026, "abc", b"PK-1")
+        h.store_plan("p", 2026, "def", b"PK-2")  # re-consolidating the year replaces its snapshot
+        assert h.plan_snapshot("p", 2026) == ("def", b"PK-2")
