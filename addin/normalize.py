@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from addin.vocab import GRADES, MONEY_UNITS, PERCENT_SUFFIXES, PERCENT_UNITS, PROGRESS, PROGRESS_SYNONYMS
 
 __all__ = [
-    "fold_width", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
+    "fold_width", "same_text", "clean_text", "parse_number", "parse_amount_thousand_yen", "parse_percent",
     "parse_grade", "parse_choice", "grade_spellings", "progress_spellings", "NotANumber", "NotAChoice",
     "normalize_id", "normalize_name", "parse_in_unit", "unit_kind", "WrongUnit", "PERCENT", "MONEY", "COUNT",
 ]
@@ -81,6 +81,16 @@ def clean_text(value: object) -> str | None:
         value = int(value)
     text = str(value).replace("\r\n", "\n").strip()
     return text or None
+
+
+_ALL_SPACES = re.compile(r"\s+")
+
+
+def same_text(a: object, b: object) -> bool:
+    """Two texts that differ only in spaces and line breaks (a text copied from last year); empty is never the same."""
+    if not a or not b:
+        return False
+    return _ALL_SPACES.sub("", str(a)) == _ALL_SPACES.sub("", str(b))
 
 
 def _to_number(value: Decimal) -> int | float:

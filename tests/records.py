@@ -40,3 +40,16 @@ def submission(plan: Plan, department: str, year: int, entries: dict | None = No
                 for n, k in enumerate(plan.kpis_led_by(department), start=5)]
     return Submission(f"R{year - 2018}_{department}.xlsx", department, year, plan.settings.plan_name, plan.fingerprint,
                       entries=rows, kpis=kpi_rows)
+
+
+# R8's stage grades of the carry-over tests: a 事務局コメント on 1-(1)-1, a 委員会意見 (and grade) on 1-(1)-2.
+R8_REVIEWED = [("1-(1)-1", "A", "B", None, "B", "根拠を示すこと", None), ("1-(1)-2", "B", None, "C", "C", None, "見直しを")]
+
+
+def store_year(db, plan: Plan, year: int, submissions: list[Submission], grades: list[tuple]) -> None:
+    """A consolidated year in the history at ``db``: its submissions and its stage grades."""
+    from addin.consolidation.history import History
+
+    with History(db) as h:
+        h.store(plan.settings.plan_name, plan.fingerprint, year, submissions)
+        h.store_grades(plan.settings.plan_name, year, grades)

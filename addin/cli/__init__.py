@@ -95,17 +95,30 @@ def sample_plan(path: str) -> None:
 @click.argument("plan", type=click.Path(exists=True, dir_okay=False))
 @_year_option()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="様式を書き出すフォルダ")
-def generate(plan: str, year: str | None, out: str) -> None:
-    """課ごとの入力様式（R8_<課名>.xlsx）を作成する。
+@click.option("--db", "db", type=click.Path(dir_okay=False),
+              help="履歴データベース（省略時は計画の出力フォルダ、なければ計画と同じフォルダの reform.db があれば使う）")
+def generate(plan: str, year: str | None, out: str, db: str | None) -> None:
+    """課ごとの入力様式（R8_<課名>.xlsx）を作成する。履歴に前年度があれば、前年度の記録を様式に表示する。
 
-    Example: reform generate plan.xlsx --year R8 --out 様式
+    Example: reform generate plan.xlsx --year R9 --out 様式 --db 出力/reform.db
     """
-    from addin.forms.generate import generate_workbooks
+    from addin.fiscal import format_fiscal_year
+    from addin.jobs.generate import generate_forms
+    from addin.jobs.places import history_path
 
     _log_beside(Path(out))
     loaded = _load_plan(plan)
-    for path in generate_workbooks(loaded, _resolve_year(loaded, year), Path(out)):
+    if db is not None and not Path(db).is_file():
+        raise click.BadParameter(f"{db} がありません。集約で作られた reform.db を指定してください。", param_hint="--db")
+    history = Path(db) if db else history_path(loaded.settings, Path(plan).parent)
+    result = generate_forms(loaded, _resolve_year(loaded, year), Path(out), history if history.is_file() else None)
+    for path in result.paths:
         click.echo(str(path))
+    if result.previous_year is not None:
+        click.echo(f"前年度（{format_fiscal_year(result.previous_year)}）の記録を履歴 {result.db} から様式に表示しました。",
+                   err=True)
+    elif db:
+        click.echo(f"履歴 {db} に前年度の集約がないため、前年度の記録のない様式を作りました。", err=True)
 
 
 @cli.command()

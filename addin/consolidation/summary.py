@@ -25,11 +25,11 @@ Decisions (see also SPEC "Consolidation"):
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from addin.fiscal import format_fiscal_year
+from addin.normalize import same_text
 from addin.plan.model import Item, Kpi, Plan
 from addin.plan.revisions import Revision
 from addin.validation.submission import Submission
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 # The evaluation stages of seed 002, in order, with the short label of 評価の相違.
 STAGE_LABELS = {"self": "自己", "secretariat": "事務局", "committee": "委員会", "final": "確定"}
 IMPROVED, WORSENED, UNCHANGED = "改善", "悪化", "横ばい"
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -283,12 +282,6 @@ def direction(kpi: Kpi, previous: float | None, current: float | None) -> str | 
     return IMPROVED if better else WORSENED
 
 
-def _same_text(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    return _SPACES.sub("", a) == _SPACES.sub("", b)
-
-
 def _fmt(value: float | None) -> str:
     if value is None:
         return "－"
@@ -352,7 +345,7 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
             result.progress[dept] = entry.progress
             result.next_steps[dept] = entry.next_steps
             result.effects[dept] = entry.effect
-            if _same_text(entry.status, previous_status.get((item.item_id, dept))):
+            if same_text(entry.status, previous_status.get((item.item_id, dept))):
                 result.copied.append(dept)
         lead_sub = by_department.get(item.lead) if item.lead else None
         for kpi in plan.kpis_by_item.get(item.item_id, []):

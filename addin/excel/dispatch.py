@@ -18,6 +18,7 @@ from typing import Callable
 from addin.errors import ReformError
 from addin.excel.book import ExcelBook, caller_book
 from addin.fiscal import format_fiscal_year
+from addin.jobs.places import history_path, plan_folders
 from addin.validation.issues import ERROR
 
 __all__ = ["dispatch", "BUTTONS", "RESULT_SHEET", "CHECK_SHEET"]
@@ -36,6 +37,7 @@ class Context:
     year: int
     submit_dir: Path
     output_dir: Path
+    db: Path  # the plan's history database (addin.jobs.places): the same file every year
 
     @property
     def year_label(self) -> str:
@@ -49,10 +51,6 @@ def _saved_copy(book: ExcelBook, folder: Path) -> Path:
     return target
 
 
-def _folder(base: Path, value: str | None, default: str) -> Path:
-    folder = Path(value) if value else Path(default)
-    return folder if folder.is_absolute() else base / folder
-
 
 def _context(book: ExcelBook, tmp: Path) -> Context:
     from addin.plan.reader import read_plan
@@ -64,10 +62,7 @@ def _context(book: ExcelBook, tmp: Path) -> Context:
     from addin.log import setup_log
 
     base = book.path.parent
-    year = format_fiscal_year(settings.report_year)
-    context = Context(book, plan, settings.report_year,
-                      _folder(base, settings.submit_folder, f"提出_{year}"),
-                      _folder(base, settings.output_folder, f"出力_{year}"))
+    context = Context(book, plan, settings.report_year, *plan_folders(settings, base), history_path(settings, base))
     setup_log(context.output_dir)
     return context
 
@@ -82,12 +77,13 @@ def _record(book: ExcelBook, action: str, lines: list[tuple[str, object]]) -> No
 
 
 def _generate(ctx: Context) -> str:
-    from addin.forms.generate import generate_workbooks
+    from addin.jobs.generate import generate_forms
 
     out = ctx.output_dir / f"様式_{ctx.year_label}"
-    paths = generate_workbooks(ctx.plan, ctx.year, out)
-    _record(ctx.book, "様式作成", [("出力先", out), ("作成数", len(paths))])
-    return f"{len(paths)} 課分の入力様式を作成しました。\n{out}"
+    result = generate_forms(ctx.plan, ctx.year, out, ctx.db if ctx.db.is_file() else None)
+    shown = f"{format_fiscal_year(result.previous_year)}（{ctx.db}）" if result.previous_year else "なし（初年度または履歴なし）"
+    _record(ctx.book, "様式作成", [("出力先", out), ("作成数", len(result.paths)), ("前年度の記録", shown)])
+    return f"{len(result.paths)} 課分の入力様式を作成しました。\n{out}\n前年度の記録: {shown}"
 
 
 def _validate(ctx: Context) -> str:
@@ -107,7 +103,8 @@ def _validate(ctx: Context) -> str:
 def _consolidate(ctx: Context) -> str:
     from addin.jobs.consolidate import consolidate
 
-    result = consolidate(ctx.plan, [ctx.submit_dir], ctx.year, ctx.output_dir / f"集約_{ctx.year_label}.xlsx")
+    result = consolidate(ctx.plan, [ctx.submit_dir], ctx.year, ctx.output_dir / f"集約_{ctx.year_label}.xlsx",
+                         db_path=ctx.db)
     _record(ctx.book, "集約", [("集約結果", result.report_path), *result.run.summary_lines(),
                                *(("要確認", issue.message) for issue in result.summary.report_issues)])
     return f"集約しました。\n{result.report_path}" + "".join(f"\n{i.message}" for i in result.summary.report_issues[:5])

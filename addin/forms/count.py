@@ -26,7 +26,7 @@ def _trimmed(ref: str) -> str:
 _SEPARATOR = "|"
 
 
-def problem_condition(ref: str, choices: tuple[str, ...] | None = None) -> str:
+def problem_condition(ref: str, choices: tuple[str, ...] | None = None, required_if: str | None = None) -> str:
     """An Excel expression, non-zero where validation would reject the cell ``ref`` (a cell or a range).
 
     Blank or only spaces; with ``choices``, also anything that is none of them exactly (trimmed):
@@ -36,6 +36,8 @@ def problem_condition(ref: str, choices: tuple[str, ...] | None = None) -> str:
     over a range, inside SUMPRODUCT.
     """
     trimmed = _trimmed(ref)
+    if required_if is not None:  # required only where the cell ``required_if`` (same row) holds something
+        return f"((LEN({required_if})>0)*{problem_condition(ref, choices)})"
     if choices is None:
         return f"(LEN({trimmed})=0)"
     listed = _SEPARATOR + _SEPARATOR.join(choices) + _SEPARATOR
@@ -44,10 +46,14 @@ def problem_condition(ref: str, choices: tuple[str, ...] | None = None) -> str:
 
 
 class Counted(NamedTuple):
-    """A range the count cell counts (on its own sheet): blank cells, and with ``choices`` cells none of them."""
+    """A range the count cell counts (on its own sheet): blank cells, and with ``choices`` cells none of them.
+
+    With ``required_if`` (a range of the same rows) a cell counts only where that row's cell holds something.
+    """
 
     range: str
     choices: tuple[str, ...] | None = None
+    required_if: str | None = None
 
 
 def count_formula(counted_by_sheet: dict[str, list[Counted]]) -> str:
@@ -60,15 +66,18 @@ def count_formula(counted_by_sheet: dict[str, list[Counted]]) -> str:
     parts = []
     for sheet, ranges in counted_by_sheet.items():
         for counted in ranges:
-            rng, choices = counted if isinstance(counted, tuple) else (counted, None)
-            where = rng if sheet == T.INPUT_SHEET else f"{quote_sheetname(sheet)}!{rng}"
-            parts.append(f"SUMPRODUCT({problem_condition(where, choices)}*1)")
+            counted = counted if isinstance(counted, Counted) else Counted(counted)
+
+            def on_sheet(rng: str | None) -> str | None:
+                return rng if rng is None or sheet == T.INPUT_SHEET else f"{quote_sheetname(sheet)}!{rng}"
+
+            condition = problem_condition(on_sheet(counted.range), counted.choices, on_sheet(counted.required_if))
+            parts.append(f"SUMPRODUCT({condition}*1)")
     return "=" + ("+".join(parts) if parts else "0")
 
 
 def highlight_problems(ws, counted: list[Counted]) -> None:
     """Orange until the cell holds something validation accepts: the same condition as the count."""
-    for rng, choices in counted:
-        top_left = rng.split(":")[0]
-        ws.conditional_formatting.add(rng, FormulaRule(formula=[problem_condition(top_left, choices)],
-                                                       fill=MISSING_FILL, stopIfTrue=False))
+    for rng, choices, required_if in counted:
+        condition = problem_condition(rng.split(":")[0], choices, required_if and required_if.split(":")[0])
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[condition], fill=MISSING_FILL, stopIfTrue=False))

@@ -21,16 +21,17 @@ from typing import Iterator
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.atomic import atomic_write
 from addin.errors import ReformError
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.forms import layout as T
+from addin.forms import previous
 from addin.forms.cells import fit_row_height, mark_overflow
+from addin.forms.checks import add_input_checks, add_kpi_checks, add_response_check
 from addin.forms.count import Counted, count_formula, highlight_problems, problem_condition
 from addin.forms.cells import fixed as _fixed
 from addin.forms.cells import input_cell as _input
@@ -39,7 +40,6 @@ from addin.names import distinct_parts, file_part, inside
 from addin.normalize import grade_spellings, progress_spellings
 from addin.outputs import PLAN, check_outputs
 from addin.plan.model import Item, Kpi, Plan
-from addin.vocab import GRADES, PROGRESS
 from addin.xlsx.styles import (
     BOLD_FONT,
     CENTER,
@@ -72,26 +72,31 @@ CONTACT_LABEL, CONTACT_CELL = ("G2", "連絡先"), "H2"
 # Column order of each table: the read-back headers first, in their first version's places (cell
 # addresses in earlier messages and tests stay valid), then the grey reference columns.
 INPUT_LAYOUT = T.INPUT_HEADERS + (T.INPUT_ROLE, T.INPUT_PHASE)
-KPI_LAYOUT = T.KPI_HEADERS + (T.KPI_BASELINE_YEAR, T.KPI_TARGET_YEAR, T.KPI_DIRECTION)
+KPI_LAYOUT = T.KPI_HEADERS + (T.KPI_BASELINE_YEAR, T.KPI_TARGET_YEAR, T.KPI_DIRECTION, T.KPI_YEAR_TARGET)
 INPUT_WIDTHS = {"項目ID": 9, "改革項目": 20, "主な取組": 28, "取組状況": 46, "自己評価": 9, "進捗": 11,
                 "効果額（千円）": 12, "今後の課題・方向性": 30, T.INPUT_ROLE: 16, T.INPUT_PHASE: 24}
 KPI_WIDTHS = {"項目ID": 9, "指標名": 36, "単位": 8, "基準値": 13, "目標値": 13, "実績値": 13, "備考": 40,
-              T.KPI_BASELINE_YEAR: 9, T.KPI_TARGET_YEAR: 9, T.KPI_DIRECTION: 8}
+              T.KPI_BASELINE_YEAR: 9, T.KPI_TARGET_YEAR: 9, T.KPI_DIRECTION: 8, T.KPI_YEAR_TARGET: 11}
+PREVIOUS_NOTE = (f"灰色の「前年度…」の列は前年度の記録です。「{T.RESPONSE}」は、前年度に事務局・委員会のコメントがあった行"
+                 "（黄色のセル）だけ記入が必要です。")
 MIN_ROW_HEIGHT = 75.0  # points: room for a few lines of 取組状況 before anyone resizes the row
 WHOLE_PERIOD = "計画期間を通じて実施"
 NO_PHASE_THIS_YEAR = "（今年度に当たる工程なし）"
 UP, DOWN = "増やす", "減らす"
 
-# Leading marks that make an amount negative (SPEC: out_of_range); checked by Excel as a warning.
-_NEGATIVE_AMOUNT_FORMULA = ('AND(LEFT({c},1)<>"-",LEFT({c},1)<>"－",LEFT({c},1)<>"△",LEFT({c},1)<>"▲",'
-                            'LEFT({c},4)<>"マイナス")')
+def _lay_out_table(ws, cols: dict[str, str], freeze_at: str, columns: int, rows: int,
+                   pages_wide: int = 1) -> tuple[int, int]:
+    """Frozen header, print setup and print area of an input table; returns its first and last data rows.
 
-
-def _lay_out_table(ws, cols: dict[str, str], freeze_at: str, columns: int, rows: int) -> tuple[int, int]:
-    """Frozen header, print setup and print area of an input table; returns its first and last data rows."""
+    A table too wide for one legible A4 page (last year's record beside this year's) prints
+    ``pages_wide`` pages across, the key columns before ``freeze_at`` repeated on each.
+    """
     first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + rows - 1
     ws.freeze_panes = f"{cols[freeze_at]}{FIRST_DATA_ROW}"
     setup_print(ws, f"{T.HEADER_ROW}:{T.HEADER_ROW}")
+    if pages_wide > 1:
+        ws.page_setup.fitToWidth = pages_wide
+        ws.print_title_cols = f"A:{get_column_letter(column_index_from_string(cols[freeze_at]) - 1)}"
     ws.print_area = f"A1:{get_column_letter(columns)}{max(last, T.HEADER_ROW)}"
     return first, last
 
@@ -103,16 +108,6 @@ def _column_letters(headers: tuple[str, ...]) -> dict[str, str]:
 def _title_block(ws: Worksheet, title: str) -> None:
     ws.cell(row=1, column=1, value=title).font = TITLE_FONT
     ws.row_dimensions[1].height = 24
-
-
-def _validation(ws: Worksheet, ref: str, *, type: str, formula1: str | None = None, operator: str | None = None,
-                error_style: str, error_title: str, error: str, prompt_title: str, prompt: str) -> DataValidation:
-    dv = DataValidation(type=type, formula1=formula1, operator=operator, allow_blank=True,
-                        showErrorMessage=True, errorStyle=error_style, errorTitle=error_title, error=error,
-                        showInputMessage=True, promptTitle=prompt_title, prompt=prompt)
-    dv.add(ref)
-    ws.add_data_validation(dv)
-    return dv
 
 
 def _writer_cells(ws: Worksheet) -> None:
@@ -158,22 +153,24 @@ def _direction(kpi: Kpi) -> str | None:
     return DOWN if kpi.lower_is_better else UP
 
 
-def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, items: list[Item]) -> list[Counted]:
-    """Fill 入力; returns the ranges the count cell counts."""
-    cols = _column_letters(INPUT_LAYOUT)
+def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, items: list[Item],
+                       carry: previous.CarryOver | None) -> list[Counted]:
+    """Fill 入力 (with last year's record when ``carry``); returns the ranges the count cell counts."""
+    layout = INPUT_LAYOUT + previous.input_headers(carry)
+    cols = _column_letters(layout)
     year_long = format_fiscal_year_long(year)
     _title_block(ws, f"{year_long} {plan.settings.plan_name} 取組状況調書（{department}）")
     _info_row(ws, department, year)
     _writer_cells(ws)
     ws["A3"] = ("黄色のセルに入力してください。灰色のセルは計画で定められた内容のため変更できません。"
                 "オレンジ色のセルは未入力か一覧にない値です（正しく入力すると色が消えます）。"
-                f"進捗は「{T.INPUT_PHASE}」の予定に対して選んでください。")
+                f"進捗は「{T.INPUT_PHASE}」の予定に対して選んでください。" + (PREVIOUS_NOTE if carry else ""))
     ws["A3"].font = NOTE_FONT
-    for col, name in enumerate(INPUT_LAYOUT, start=1):
+    for col, name in enumerate(layout, start=1):
         ws.cell(row=T.HEADER_ROW, column=col, value=name)
-    style_header_row(ws, T.HEADER_ROW, 1, len(INPUT_LAYOUT))
+    style_header_row(ws, T.HEADER_ROW, 1, len(layout))
     ws.row_dimensions[T.HEADER_ROW].height = 30
-    set_widths(ws, {cols[name]: width for name, width in INPUT_WIDTHS.items()})
+    set_widths(ws, {cols[name]: width for name, width in {**INPUT_WIDTHS, **previous.WIDTHS}.items() if name in cols})
 
     for row, item in enumerate(items, start=FIRST_DATA_ROW):
         _fixed(ws[f"{cols['項目ID']}{row}"], item.item_id, align=Alignment(horizontal="center", vertical="top"))
@@ -186,43 +183,26 @@ def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, it
             _input(ws[f"{cols[name]}{row}"], CENTER if centered else WRAP_TOP)
         ws[f"{cols['効果額（千円）']}{row}"].number_format = "#,##0"
         ws[f"{cols['効果額（千円）']}{row}"].alignment = Alignment(horizontal="right", vertical="top")
+        if carry:
+            previous.write_input_row(ws, cols, row, item, department, carry)
         fit_row_height(ws, row, MIN_ROW_HEIGHT)
 
-    first, last = _lay_out_table(ws, cols, "主な取組", len(INPUT_LAYOUT), len(items))
+    first, last = _lay_out_table(ws, cols, "主な取組", len(layout), len(items), pages_wide=2 if carry else 1)
     if last < first:
         return []
 
     def ref(name: str) -> str:
         return f"{cols[name]}{first}:{cols[name]}{last}"
 
-    _validation(ws, ref("取組状況"), type="textLength", operator="lessThanOrEqual", formula1=str(T.STATUS_MAX_LENGTH),
-                error_style="stop", error_title="文字数の上限",
-                error=f"取組状況は{T.STATUS_MAX_LENGTH:,}字以内で入力してください。",
-                prompt_title="取組状況（必須）",
-                prompt=f"{year_long}に実施した取組の内容と成果を具体的に記入してください（{T.STATUS_MAX_LENGTH:,}字以内）。")
-    _validation(ws, ref("自己評価"), type="list", formula1=f'"{",".join(GRADES)}"',
-                error_style="stop", error_title="自己評価",
-                error="自己評価は一覧の A・B・C・- から選んでください。一覧にない値は入力できません。",
-                prompt_title="自己評価（必須）",
-                prompt="A：効果が増大　B：以前と同様の成果・効果　C：効果が薄い又は取組内容に疑義　-：評価対象外（未実施など）")
-    _validation(ws, ref("進捗"), type="list", formula1=f'"{",".join(PROGRESS)}"',
-                error_style="stop", error_title="進捗",
-                error=f"進捗は一覧の {'・'.join(PROGRESS)} から選んでください。一覧にない値は入力できません。",
-                prompt_title="進捗（必須）", prompt=f"「{T.INPUT_PHASE}」の予定に対する進み具合を一覧から選んでください。")
-    amount = f"{cols['効果額（千円）']}{first}"
-    _validation(ws, ref("効果額（千円）"), type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=amount),
-                error_style="stop", error_title="効果額",
-                error="効果額にマイナスは入力できません。削減額・増収額をプラスの金額で入力してください。",
-                prompt_title="効果額（千円）（任意）",
-                prompt="取組による削減額・増収額を千円単位で入力してください。例：1,234　123万円（=1,230千円）。効果額がなければ空欄のまま。")
-    _validation(ws, ref("今後の課題・方向性"), type="textLength", operator="lessThanOrEqual",
-                formula1=str(T.TEXT_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
-                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。",
-                prompt_title="今後の課題・方向性（任意）", prompt="次年度以降の課題と取組の方向性を記入してください。")
+    add_input_checks(ws, ref, f"{cols['効果額（千円）']}{first}", year_long)
     for name in ("取組状況", "今後の課題・方向性"):
         mark_overflow(ws, ref(name), INPUT_WIDTHS[name])
     choices = {"自己評価": grade_spellings(), "進捗": progress_spellings()}
     counted = [Counted(ref(name), choices.get(name)) for name in T.REQUIRED_INPUT_COLUMNS]
+    if carry:
+        add_response_check(ws, ref(T.RESPONSE))
+        mark_overflow(ws, ref(T.RESPONSE), previous.WIDTHS[T.RESPONSE])
+        counted.append(Counted(ref(T.RESPONSE), required_if=ref(T.PREV_COMMENT)))
     highlight_problems(ws, counted)
     return counted
 
@@ -234,9 +214,11 @@ def _kpi_number_format(value: float | None) -> str:
     return "#,##0.##"
 
 
-def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis: list[Kpi]) -> list[Counted]:
-    """Fill KPI実績; returns the ranges the count cell counts (a blank 実績値)."""
-    cols = _column_letters(KPI_LAYOUT)
+def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis: list[Kpi],
+                     carry: previous.CarryOver | None) -> list[Counted]:
+    """Fill KPI実績 (every earlier year's actual when ``carry``); returns the ranges the count cell counts."""
+    layout = KPI_LAYOUT + previous.kpi_headers(carry)
+    cols = _column_letters(layout)
     _title_block(ws, f"{format_fiscal_year_long(year)} KPI実績（{department}）")
     _info_row(ws, department, year)
     if kpis:
@@ -247,11 +229,11 @@ def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis
     else:
         ws["A3"] = "この課が報告するKPIはありません（この課が主担当の改革項目にKPIがないため、このシートへの入力は不要です）。"
         ws["A3"].font = SUBTITLE_FONT
-    for col, name in enumerate(KPI_LAYOUT, start=1):
+    for col, name in enumerate(layout, start=1):
         ws.cell(row=T.HEADER_ROW, column=col, value=name)
-    style_header_row(ws, T.HEADER_ROW, 1, len(KPI_LAYOUT))
+    style_header_row(ws, T.HEADER_ROW, 1, len(layout))
     ws.row_dimensions[T.HEADER_ROW].height = 30
-    set_widths(ws, {cols[name]: width for name, width in KPI_WIDTHS.items()})
+    set_widths(ws, {cols[name]: KPI_WIDTHS.get(name, 11) for name in layout})
     right = Alignment(horizontal="right", vertical="top")
     center = Alignment(horizontal="center", vertical="top", wrap_text=True)
     for row, kpi in enumerate(kpis, start=FIRST_DATA_ROW):
@@ -263,33 +245,32 @@ def _build_kpi_sheet(ws: Worksheet, plan: Plan, department: str, year: int, kpis
         _fixed(ws[f"{cols[T.KPI_BASELINE_YEAR]}{row}"], format_fiscal_year(kpi.baseline_year), align=center)
         _fixed(ws[f"{cols[T.KPI_TARGET_YEAR]}{row}"], format_fiscal_year(kpi.target_year), align=center)
         _fixed(ws[f"{cols[T.KPI_DIRECTION]}{row}"], _direction(kpi), align=center)
+        this_year = plan.year_target(kpi, year)
+        _fixed(ws[f"{cols[T.KPI_YEAR_TARGET]}{row}"], this_year, _kpi_number_format(this_year), right)
+        if carry:
+            previous.write_kpi_row(ws, cols, row, kpi, carry, _kpi_number_format(kpi.baseline))
         _input(ws[f"{cols['実績値']}{row}"], right)
         _input(ws[f"{cols['備考']}{row}"])
         fit_row_height(ws, row, 30.0)
 
-    first, last = _lay_out_table(ws, cols, "単位", len(KPI_LAYOUT), len(kpis))
+    first, last = _lay_out_table(ws, cols, "単位", len(layout), len(kpis))
     if last < first:
         return []
 
     actual = f"{cols['実績値']}{first}"
-    _validation(ws, f"{actual}:{cols['実績値']}{last}", type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=actual),
-                error_style="stop", error_title="実績値",
-                error="実績値にマイナスは入力できません。",
-                prompt_title="実績値",
-                prompt=f"{format_fiscal_year_long(year)}の実績を単位（基準値・目標値と同じ）で入力してください。"
-                       "%の指標は 26 または 26% と入力します。未確定なら空欄のまま備考に理由を書いてください。")
-    _validation(ws, f"{cols['備考']}{first}:{cols['備考']}{last}", type="textLength", operator="lessThanOrEqual",
-                formula1=str(T.TEXT_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
-                error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。",
-                prompt_title="備考（任意）", prompt="算定方法の補足や、実績値が未確定の理由などを記入してください。")
+    add_kpi_checks(ws, f"{actual}:{cols['実績値']}{last}", f"{cols['備考']}{first}:{cols['備考']}{last}", year)
     mark_overflow(ws, f"{cols['備考']}{first}:{cols['備考']}{last}", KPI_WIDTHS["備考"])
     counted = [Counted(f"{actual}:{cols['実績値']}{last}")]
     highlight_problems(ws, counted)
     return counted
 
 
-def build_department_workbook(plan: Plan, department: str, year: int, created: datetime | None = None) -> Workbook:
-    """The entry workbook of one department for one fiscal year (入力, KPI実績, 記入要領, very hidden 様式情報)."""
+def build_department_workbook(plan: Plan, department: str, year: int, created: datetime | None = None,
+                              carryover: previous.CarryOver | None = None) -> Workbook:
+    """The entry workbook of one department for one fiscal year (入力, KPI実績, 記入要領, very hidden 様式情報).
+
+    With ``carryover`` (last year's record from the history) the form shows it beside this year's cells.
+    """
     plan = plan.in_year(year)  # the items active this year, merged items under their 統合先
     items = plan.items_for(department)
     if not items:
@@ -301,8 +282,8 @@ def build_department_workbook(plan: Plan, department: str, year: int, created: d
     ws_guide = wb.create_sheet(T.GUIDE_SHEET)
     ws_meta = wb.create_sheet(T.META_SHEET)
 
-    counted = {T.INPUT_SHEET: _build_input_sheet(ws_input, plan, department, year, items),
-               T.KPI_SHEET: _build_kpi_sheet(ws_kpi, plan, department, year, plan.kpis_led_by(department))}
+    counted = {T.INPUT_SHEET: _build_input_sheet(ws_input, plan, department, year, items, carryover),
+               T.KPI_SHEET: _build_kpi_sheet(ws_kpi, plan, department, year, plan.kpis_led_by(department), carryover)}
     count = ws_input[COUNT_CELL]
     count.value = count_formula(counted)
     count.number_format = COUNT_FORMAT
@@ -331,14 +312,14 @@ _CHUNK = 16
 _worker_job: tuple | None = None
 
 
-def _init_worker(plan: Plan, year: int, out_dir: Path, created: datetime, tagged: frozenset[str]) -> None:
+def _init_worker(*job) -> None:
     global _worker_job
-    _worker_job = (plan, year, out_dir, created, tagged)
+    _worker_job = job
 
 
 def _write_one(plan: Plan, year: int, out_dir: Path, created: datetime, tagged: frozenset[str],
-               department: str) -> Path:
-    wb = build_department_workbook(plan, department, year, created)
+               carryover: previous.CarryOver | None, department: str) -> Path:
+    wb = build_department_workbook(plan, department, year, created, carryover)
     name = T.workbook_name(format_fiscal_year(year), department, tagged=department in tagged)
     return atomic_write(inside(out_dir, name), wb.save)
 
@@ -348,14 +329,14 @@ def _write_chunk(departments: list[str]) -> list[Path]:
 
 
 def _written(plan: Plan, year: int, out_dir: Path, created: datetime, departments: list[str],
-             workers: int) -> Iterator[list[Path]]:
+             workers: int, carryover: previous.CarryOver | None) -> Iterator[list[Path]]:
     """Paths in plan order, a chunk at a time; many departments are spread over the processor's cores."""
     # Departments whose names differ only in letter case would share one file on Windows and macOS.
     parts = distinct_parts(departments)
     tagged = frozenset(d for d in departments if parts[d] != file_part(d))
     forms = [inside(out_dir, T.workbook_name(format_fiscal_year(year), d, tagged=d in tagged)) for d in departments]
     check_outputs([(PLAN, plan.source)], [("様式", path) for path in forms])  # never the plan itself
-    job = (plan, year, out_dir, created, tagged)
+    job = (plan, year, out_dir, created, tagged, carryover)
     if workers < 2 or len(departments) < PARALLEL_MIN_DEPARTMENTS:
         for department in departments:
             yield [_write_one(*job, department)]
@@ -369,8 +350,12 @@ def _written(plan: Plan, year: int, out_dir: Path, created: datetime, department
         yield from pool.map(_write_chunk, chunks)
 
 
-def generate_workbooks(plan: Plan, year: int, out_dir: str | Path, workers: int | None = None) -> list[Path]:
-    """Write one entry workbook per department (never 関係課) into ``out_dir``; returns the paths in plan order."""
+def generate_workbooks(plan: Plan, year: int, out_dir: str | Path, workers: int | None = None,
+                       carryover: previous.CarryOver | None = None) -> list[Path]:
+    """Write one entry workbook per department (never 関係課) into ``out_dir``; returns the paths in plan order.
+
+    ``carryover``: last year's record (:func:`addin.consolidation.carryover.load_carryover`), shown on every form.
+    """
     out_dir = Path(out_dir)
     plan = plan.in_year(year)
     departments = list(plan.departments)
@@ -382,7 +367,7 @@ def generate_workbooks(plan: Plan, year: int, out_dir: str | Path, workers: int 
         progress = tqdm(total=len(departments), desc="様式作成", unit="課", file=sys.stderr)
     paths: list[Path] = []
     try:
-        for chunk in _written(plan, year, out_dir, datetime.now(), departments, workers):
+        for chunk in _written(plan, year, out_dir, datetime.now(), departments, workers, carryover):
             paths.extend(chunk)
             if progress is not None:
                 progress.update(len(chunk))

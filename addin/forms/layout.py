@@ -6,7 +6,8 @@ header names, so row positions may move, names may not.
 
 from addin.names import file_part
 
-TEMPLATE_VERSION = "2"  # 2: reference columns 担当区分, 今年度の工程, 基準年度, 目標年度, 方向; 記入者, 連絡先
+TEMPLATE_VERSION = "3"  # 2: reference columns 担当区分, 今年度の工程, 基準年度, 目標年度, 方向; 記入者, 連絡先
+# 3: 当年度目標 on KPI実績; with a history, last year's record (前年度…, R<n>実績) and 前年度指摘への対応
 
 INPUT_SHEET = "入力"
 KPI_SHEET = "KPI実績"
@@ -23,8 +24,27 @@ INPUT_PHASE = "今年度の工程"        # the 工程 labels whose bar includes
 KPI_BASELINE_YEAR = "基準年度"
 KPI_TARGET_YEAR = "目標年度"
 KPI_DIRECTION = "方向"              # 増やす / 減らす
+KPI_YEAR_TARGET = "当年度目標"      # from the plan's KPI年度目標
 LEAD_ROLE = "主担当"
 RELATED_ROLE = "関係課"
+
+# Last year's record (only on a form generated over a history that holds the previous plan year).
+PREV_STATUS = "前年度取組状況"
+PREV_GRADE = "前年度評価"          # the final grade
+PREV_COMMENT = "前年度コメント"     # 事務局コメント and 委員会意見
+PREV_NEXT_STEPS = "前年度の今後の課題・方向性"
+PREV_EFFECT = "前年度効果額（千円）"
+PREVIOUS_COLUMNS = (PREV_STATUS, PREV_GRADE, PREV_COMMENT, PREV_NEXT_STEPS, PREV_EFFECT)
+RESPONSE = "前年度指摘への対応"     # input; required where 前年度コメント holds a comment
+# Headers read back when present: validation compares 取組状況 with last year's and asks for a
+# response where last year had a comment, from the form alone.
+OPTIONAL_INPUT_HEADERS = (PREV_STATUS, PREV_COMMENT, RESPONSE)
+
+
+def kpi_actual_header(year_label: str) -> str:
+    """``R8実績``: the grey column of an earlier year's actual on KPI実績."""
+    return f"{year_label}実績"
+
 
 # Columns the department fills; all others are fixed by the plan and protected.
 INPUT_COLUMNS = ("取組状況", "自己評価", "進捗", "効果額（千円）", "今後の課題・方向性")

@@ -21,6 +21,7 @@ import tomllib
 
 from addin.atomic import atomic_write
 from addin.fiscal import format_fiscal_year, parse_fiscal_year
+from addin.forms import layout as T
 from addin.forms.layout import workbook_name
 from addin.plan.model import Item, Plan
 from addin.plan.revisions import Revision, YearTarget
@@ -84,6 +85,7 @@ def demo_answers(plan: Plan, data: DemoData) -> dict[str, tuple[dict, dict]]:
                 "進捗": sample.get("progress") or _draw(rng, data.progress_weights),
                 "効果額（千円）": sample.get("effect") if n == 0 else None,  # the lead reports the amount
                 "今後の課題・方向性": sample.get("next"),
+                **({T.RESPONSE: sample["response"]} if sample.get("response") and n == 0 else {}),
             }
         if item.lead:
             for kpi in plan.kpis_by_item.get(item.item_id, []):
@@ -167,7 +169,7 @@ def _run_year(plan: Plan, data: DemoData, out: Path) -> list[Path]:
     from openpyxl import load_workbook
 
     from addin.forms.fill import fill_department_workbook
-    from addin.forms.generate import generate_workbooks
+    from addin.jobs.generate import generate_forms
     from addin.jobs.validate import validate_and_report
     from addin.jobs.publish import publish
     from addin.reports.finance import export_finance
@@ -175,7 +177,7 @@ def _run_year(plan: Plan, data: DemoData, out: Path) -> list[Path]:
     year = data.year
     label = format_fiscal_year(year)
     blank = out / f"様式_{label}"
-    written = generate_workbooks(plan, year, blank)
+    written = generate_forms(plan, year, blank, out / "reform.db").paths  # R9's forms show R8's record
     returned = out / f"提出_{label}"
     if returned.exists():
         shutil.rmtree(returned)

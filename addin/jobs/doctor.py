@@ -21,15 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from addin.errors import ReformError
-from addin.fiscal import format_fiscal_year
+from addin.jobs.places import history_path, plan_folders
 from addin.xlam.build import PROJECT_NAME
 from addin.xlam.pinned import installed_xlwings, required_xlwings
 
-__all__ = ["Check", "MIN_PYTHON", "run_checks", "report", "all_passed", "plan_folders", "user_config_path",
-           "applescript_path", "HISTORY_FILE"]
+__all__ = ["Check", "MIN_PYTHON", "run_checks", "report", "all_passed", "user_config_path", "applescript_path"]
 
 MIN_PYTHON = (3, 11)  # the oldest Python the offline bundle has wheels for
-HISTORY_FILE = "reform.db"
 # What a button needs beyond the standard library: import name → distribution to name in the fix.
 _LIBRARIES = {"openpyxl": "openpyxl", "python_calamine": "python-calamine", "pandas": "pandas",
               "xlsxwriter": "XlsxWriter", "jsonschema": "jsonschema", "defusedxml": "defusedxml"}
@@ -154,17 +152,6 @@ def _applescript(home: Path | None) -> Check:
                  "install.sh を実行するか、ターミナルで ~/reform-venv/bin/xlwings runpython install を実行してください")
 
 
-def plan_folders(settings, base: Path) -> tuple[Path, Path]:
-    """(提出フォルダ, 出力フォルダ) of a plan's settings, relative ones under ``base``, as the buttons use them."""
-    year = format_fiscal_year(settings.report_year) if settings.report_year is not None else None
-
-    def folder(value: str | None, default: str) -> Path:
-        path = Path(value) if value else Path(default)
-        return path if path.is_absolute() else base / path
-
-    return (folder(settings.submit_folder, f"提出_{year}"), folder(settings.output_folder, f"出力_{year}"))
-
-
 def _history(db: Path) -> Check:
     from addin.consolidation.history import SCHEMA_VERSION
 
@@ -213,7 +200,7 @@ def _plan_checks(plan_file: Path, base: Path) -> list[Check]:
     else:
         checks.append(Check("出力フォルダ", False, f"{output} も、その親フォルダもありません",
                             "設定シートの「出力フォルダ」を直してください"))
-    checks.append(_history(output / HISTORY_FILE))
+    checks.append(_history(history_path(settings, base)))
     return checks
 
 

@@ -144,6 +144,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
          }),
     Code("required", ERROR, "未入力", "「{column}」が入力されていません。入力してください。", {
         "item_id": "この行の「項目ID」が消されています。配布した様式のとおりに項目IDを入力し直してください。",
+        "response": "前年度に事務局・委員会からコメントがありました（「前年度コメント」の列）。"
+                    "今年度どう対応したかを「前年度指摘への対応」に記入してください。",
         # Refusals of a whole run: nothing valid to consolidate, so the history is left as it is.
         "no_submission": _NOT_CONSOLIDATED + "提出フォルダに各課の入力様式（.xlsx）があるか確認してください。"
                          + _ALLOW_EMPTY,
@@ -187,6 +189,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
                                  "効果があった場合は自己評価を A・B・C から選び、効果がない場合は効果額を空欄にしてください。",
              "late_graded_a": "進捗が「遅れ」ですが、自己評価は「A」です。どちらかが誤っていないか確認し、"
                               "遅れているなら自己評価を見直してください。",
+             "copied_status": "取組状況が前年度（「前年度取組状況」の列）と同じ文です。今年度に実施した取組と"
+                              "その成果を書いてください。",
          }),
     # The rest of a file's issues past the first MAX_ISSUES_PER_FILE, counted in one (SPEC, "Safety").
     Code("more_issues", ERROR, "ほかの問題",

@@ -25,6 +25,7 @@ __all__ = ["read_records", "records_from_openpyxl", "TABLE_HEADERS"]
 TABLE_HEADERS = {T.INPUT_SHEET: T.INPUT_HEADERS, T.KPI_SHEET: T.KPI_HEADERS}
 _META_SCAN_ROWS = 50
 _INPUTS = {T.INPUT_SHEET: T.INPUT_COLUMNS, T.KPI_SHEET: T.KPI_INPUT_COLUMNS}
+_OPTIONAL = {T.INPUT_SHEET: T.OPTIONAL_INPUT_HEADERS}  # read when the form has them (last year's record)
 
 
 def _a1(row: int, col: int) -> str:
@@ -56,7 +57,7 @@ def _build(path: str, grids: dict[str, list[list[object]]], percent, no_value, f
         grid = grids.get(sheet)
         if grid is None:
             continue
-        found = find_table(grid, headers)
+        found = find_table(grid, headers, optional=_OPTIONAL.get(sheet, ()))
         if found is None:
             records.tables[sheet] = RawTable(sheet, None, missing=missing_headers(grid, headers))
             continue

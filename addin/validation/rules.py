@@ -24,6 +24,7 @@ from addin.validation.codes import CODES, make_issue
 from addin.validation.issues import Issue
 from addin.validation.kpi_checks import check_implausible, check_kpi_not_reported
 from addin.validation.plan_changes import check_plan_changed, same_number
+from addin.validation.previous_checks import check_copied_status, check_response
 from addin.validation.records import RawRow, WorkbookRecords
 from addin.validation.submission import EntryRow, FileResult, KpiRow
 from addin.xlsx.tables import header_key
@@ -319,6 +320,8 @@ RULES: list[Rule] = [
     Rule("duplicate_item", "duplicate_item", check_duplicates, needs=(INPUT,)),
     Rule("fixed_cells", "altered_cell", check_fixed_cells, needs=(PLAN, INPUT)),
     Rule("inconsistent", "inconsistent", check_inconsistent, needs=(INPUT,)),
+    Rule("response", "required", check_response, needs=(INPUT,)),
+    Rule("copied_status", "inconsistent", check_copied_status, needs=(INPUT,)),
     Rule("kpi_not_reported", "kpi_not_reported", check_kpi_not_reported, needs=(KPI,)),
     Rule("implausible_value", "implausible_value", check_implausible, needs=(PLAN, KPI)),
 ]

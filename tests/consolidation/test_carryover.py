@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from records import small_plan, submission
+from records import R8_REVIEWED, small_plan, store_year, submission
 
 from addin.consolidation.carryover import NEW_ITEM, load_carryover
-from addin.consolidation.history import History
 
 R8, R9 = 2026, 2027
 
@@ -15,13 +14,7 @@ def _history(tmp_path, plan):
     subs = [submission(plan, "税務課", R8, {"1-(1)-2": {"status": "R8の税務課の文", "effect": 300,
                                                       "next_steps": "R9は拡大"}}),
             submission(plan, "DX推進課", R8, {"1-(1)-1": {"status": "R8のDXの文", "grade": "A"}}, {"コンビニ交付率": 26})]
-    with History(db) as h:
-        h.store(plan.settings.plan_name, plan.fingerprint, R8, subs)
-        h.store_grades(plan.settings.plan_name, R8, [
-            ("1-(1)-1", "A", "B", None, "B", "根拠を示すこと", None),
-            ("1-(1)-2", "B", None, "C", "C", None, "見直しを"),
-            ("2-(1)-1", None, None, None, None, None, None),
-        ])
+    store_year(db, plan, R8, subs, R8_REVIEWED + [("2-(1)-1", None, None, None, None, None, None)])
     return db
 
 

@@ -92,12 +92,14 @@ def test_plan_folders_and_history_are_checked(tmp_path, plan_path):
     (tmp_path / "事務局" / "提出_R8").mkdir()
     output = tmp_path / "事務局" / "出力_R8"
     output.mkdir()
-    (output / "reform.db").write_bytes(b"this is not a database at all" * 100)
+    history = tmp_path / "事務局" / "reform.db"  # one per plan, beside it: not in the per-year 出力_R8
+    history.write_bytes(b"this is not a database at all" * 100)
     by = _by_label(run_checks(plan, home=tmp_path, platform="linux"))
     assert by["提出フォルダ"].ok and by["出力フォルダ"].ok
     assert by["履歴データベース"].ok is False and "読めません" in by["履歴データベース"].detail
-    (output / "reform.db").unlink()
-    sqlite3.connect(output / "reform.db").execute("CREATE TABLE t (x)").connection.commit()
+    assert str(history) in by["履歴データベース"].detail
+    history.unlink()
+    sqlite3.connect(history).execute("CREATE TABLE t (x)").connection.commit()
     assert all_passed(run_checks(plan, home=tmp_path, platform="linux"))
 
 
