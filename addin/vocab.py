@@ -8,7 +8,8 @@ the form's lists to these tuples so they cannot drift apart again.
 __all__ = [
     "GRADES", "GRADE_RANK", "PROGRESS", "PROGRESS_SYNONYMS", "PROGRESS_ATTENTION", "PERCENT_UNITS",
     "PERCENT_SUFFIXES", "MONEY_UNITS", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED",
-    "RUN_SUMMARY_LABELS", "SETTING_NOT_SET", "ITEM_STATES", "ITEM_STATE_DEFAULT", "ITEM_STATE_NEW", "ITEM_STATE_DONE", "ITEM_STATES_ENDED",
+    "RUN_SUMMARY_LABELS", "SETTING_NOT_SET", "ITEM_STATES", "EFFECT_KINDS", "EFFECT_REDUCTION", "EFFECT_REVENUE", "EFFECT_CERTAINTIES", "EFFECT_CONFIRMED",
+    "EFFECT_ESTIMATED", "ITEM_STATE_DEFAULT", "ITEM_STATE_NEW", "ITEM_STATE_DONE", "ITEM_STATES_ENDED",
     "ITEM_STATE_MERGED", "ITEM_STATE_PAUSED", "REVISION_KINDS",
 ]
 
@@ -33,6 +34,12 @@ PERCENT_SUFFIXES = ("", "%", "パーセント", "ポイント")
 # A KPI whose 単位 is one of these is a money KPI: its actual is read in that unit, and an amount typed with
 # a unit (182,000千円, 1億8,200万円, 182000000円) is converted to it. Value: yen per unit.
 MONEY_UNITS = {"円": 1, "千円": 10**3, "万円": 10**4, "百万円": 10**6, "億円": 10**8}
+
+# 効果額の区分 and 確定・見込 of a department's 効果額 (a blank 確定・見込 is 確定).
+EFFECT_KINDS = ("歳出削減", "歳入確保")
+EFFECT_REDUCTION, EFFECT_REVENUE = EFFECT_KINDS
+EFFECT_CERTAINTIES = ("確定", "見込み")
+EFFECT_CONFIRMED, EFFECT_ESTIMATED = EFFECT_CERTAINTIES
 
 # 状態 of a plan item (計画 sheet); an item without one continues (継続).
 ITEM_STATES = ("継続", "新規", "完了", "廃止", "統合", "休止")

@@ -46,12 +46,12 @@ def build_department_workbook(plan, department: str, year: int) -> Workbook:
     return wb
 
 
-def rows_by_key(ws, headers):
+def rows_by_key(ws, headers, optional=()):
     """{項目ID or (項目ID, 指標名): 1-based row} and {header: column letter} of a generated sheet."""
     from openpyxl.utils import get_column_letter
 
     grid = [[c.value for c in row] for row in ws.iter_rows()]
-    table = find_table(grid, headers)
+    table = find_table(grid, headers, optional=optional)
     columns = {name: get_column_letter(col + 1) for name, col in table.columns.items()}
     rows = {}
     for index in range(table.header_row + 1, len(grid)):
@@ -70,12 +70,13 @@ def fill(wb, entries=None, kpis=None, default=True):
     With ``default`` every row not named gets plain valid values first.
     """
     ws = wb[T.INPUT_SHEET]
-    rows, cols = rows_by_key(ws, T.INPUT_HEADERS)
+    rows, cols = rows_by_key(ws, T.INPUT_HEADERS, T.OPTIONAL_INPUT_HEADERS)
     for item_id, r in rows.items():
         values = dict(DEFAULT_ENTRY) if default else {}
         values.update((entries or {}).get(item_id, {}))
         for name, value in values.items():
-            ws[f"{cols[name]}{r}"] = value
+            if name in cols or name in T.INPUT_HEADERS:  # a form of the first version has no 効果額 details
+                ws[f"{cols[name]}{r}"] = value
     ws = wb[T.KPI_SHEET]
     rows, cols = rows_by_key(ws, T.KPI_HEADERS)
     for key, r in rows.items():
@@ -89,7 +90,7 @@ def fill(wb, entries=None, kpis=None, default=True):
 
 
 DEFAULT_ENTRY = {"取組状況": "計画どおり検討を進めた。", "自己評価": "B", "進捗": "予定どおり", "効果額（千円）": 100,
-                 "今後の課題・方向性": "引き続き進める。"}
+                 "今後の課題・方向性": "引き続き進める。", T.EFFECT_KIND: "歳出削減", T.EFFECT_BASIS: "消耗品費の削減 100千円"}
 
 
 def address(wb, sheet, key, header):

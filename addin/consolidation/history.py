@@ -9,7 +9,7 @@ Rows are scoped by plan name (one database may serve several plans) and
 fiscal year; storing a year again replaces that year's rows in one
 transaction, so re-consolidating after a department resubmits is safe.
 
-Schema (version 3)::
+Schema (version 4)::
 
     submissions(id, plan, year, department, path, sha256, modified, consolidated_at, fingerprint)
     entries(submission_id → submissions, item_id, status, grade, progress, effect, next_steps)
@@ -17,6 +17,7 @@ Schema (version 3)::
     item_grades(plan, year, item_id, self, secretariat, committee, final,
                 secretariat_comment, committee_comment)          -- since version 2
     plan_snapshots(plan, year, fingerprint, stored_at, workbook)  -- since version 3
+    entries += effect_kind, certainty, basis, next_year_effect      -- since version 4
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
+from addin.consolidation.effects import Part
 from addin.errors import OutputError, explain_os_error
 from addin.validation.codes import render
 from addin.validation.submission import Submission
@@ -94,6 +96,13 @@ MIGRATIONS: list[str] = [
         workbook BLOB NOT NULL,
         PRIMARY KEY (plan, year)
     );
+    """,
+    # 3 -> 4: the 効果額 details (効果額の区分, 確定・見込, 算定根拠, 次年度見込額)
+    """
+    ALTER TABLE entries ADD COLUMN effect_kind TEXT;
+    ALTER TABLE entries ADD COLUMN certainty TEXT;
+    ALTER TABLE entries ADD COLUMN basis TEXT;
+    ALTER TABLE entries ADD COLUMN next_year_effect REAL;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -209,8 +218,9 @@ class History:
                         (plan, year, sub.department, str(sub.path), sub.sha256, _iso(sub.modified), stamp, fingerprint))
                     sid = cur.lastrowid
                     self.conn.executemany(
-                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [(sid, e.item_id, e.status, e.grade, e.progress, e.effect, e.next_steps) for e in sub.entries])
+                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(sid, e.item_id, e.status, e.grade, e.progress, e.effect, e.next_steps, e.effect_kind,
+                          e.certainty, e.basis, e.next_year_effect) for e in sub.entries])
                     self.conn.executemany(
                         "INSERT INTO kpi_actuals VALUES (?, ?, ?, ?, ?)",
                         [(sid, k.item_id, k.name, k.actual, k.note) for k in sub.kpis])
@@ -297,12 +307,25 @@ class History:
         return {(item_id, dept): status for item_id, dept, status in rows if status}
 
     def entries(self, plan: str, year: int) -> dict[tuple[str, str], dict]:
-        """{(項目ID, 課): {status, grade, progress, effect, next_steps}} stored for ``year``."""
-        keys = ("status", "grade", "progress", "effect", "next_steps")
+        """{(項目ID, 課): {status, grade, progress, effect, next_steps, effect_kind, certainty, basis, next_year_effect}}
+        stored for ``year``."""
+        keys = ("status", "grade", "progress", "effect", "next_steps", "effect_kind", "certainty", "basis",
+                "next_year_effect")
         rows = self.conn.execute(
             f"SELECT e.item_id, s.department, {', '.join('e.' + k for k in keys)} FROM entries e"
             " JOIN submissions s ON s.id = e.submission_id WHERE s.plan = ? AND s.year = ?", (plan, year))
         return {(r[0], r[1]): dict(zip(keys, r[2:])) for r in rows}
+
+    def effect_parts(self, plan: str) -> dict[str, dict[int, list[Part]]]:
+        """{項目ID: {year: each department's 効果額 with its 区分 and 確定・見込}} over every stored year."""
+        rows = self.conn.execute(
+            "SELECT e.item_id, s.year, s.department, e.effect, e.effect_kind, e.certainty, e.next_year_effect"
+            " FROM entries e JOIN submissions s ON s.id = e.submission_id WHERE s.plan = ? ORDER BY s.year, s.id",
+            (plan,))
+        result: dict[str, dict[int, list[Part]]] = {}
+        for item_id, year, *part in rows:
+            result.setdefault(item_id, {}).setdefault(year, []).append(Part(*part))
+        return result
 
     def submissions(self, plan: str, year: int) -> list[dict]:
         """The stored submissions of ``year`` (department, path, sha256, modified, consolidated_at)."""

@@ -28,6 +28,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from addin.consolidation.effects import EffectTrend, Part, effect_trend, ended_trends, total_trend
 from addin.fiscal import format_fiscal_year
 from addin.normalize import same_text
 from addin.plan.model import Item, Kpi, Plan
@@ -116,6 +117,8 @@ class ItemResult:
     copied: list[str] = field(default_factory=list)  # departments whose 取組状況 equals last year's
 
     grade_history: dict[int, str | None] = field(default_factory=dict)  # fiscal year -> final grade, this year included
+    parts: list[Part] = field(default_factory=list)  # this year's 効果額 of each department, with 区分 and 確定・見込
+    trend: EffectTrend | None = None  # every plan year's 効果額 target and actual (効果額推移)
 
     @property
     def self_grade(self) -> str | None:
@@ -162,7 +165,8 @@ class ItemResult:
             "grade_committee": self.override.committee_grade,
             "grade_history": {format_fiscal_year(y): g for y, g in sorted(self.grade_history.items())},
             "status": dict(self.status), "progress": dict(self.progress),
-            "effect_thousand_yen": self.effect, "kpis": [k.to_json() for k in self.kpis],
+            "effect_thousand_yen": self.effect, "effects": self.trend.to_json() if self.trend else None,
+            "kpis": [k.to_json() for k in self.kpis],
             "schedule": [{"label": b.label, "start": format_fiscal_year(b.start), "end": format_fiscal_year(b.end)}
                          for b in plan.bars_for(item)],
         }
@@ -192,6 +196,7 @@ class Consolidation:
     rejected_departments: list[str] = field(default_factory=list)
     previous_year: int | None = None
     report_issues: list = field(default_factory=list)  # issues of the report itself (typed grades, hand edits)
+    ended: list = field(default_factory=list)  # (Item, EffectTrend) of items not reported this year, with earlier effects
 
     def grade_counts(self, items: Iterable[ItemResult] | None = None, stage: str = "final") -> dict[str, int]:
         """A/B/C/- counts of one stage over ``items`` (default all); items without that grade are not counted."""
@@ -212,6 +217,12 @@ class Consolidation:
             if grade in counts:
                 counts[grade] += 1
         return counts
+
+    @property
+    def effect_trend(self) -> EffectTrend:
+        """The 総計 of 効果額推移: every item's trend summed (repeats are not items, so never counted twice)."""
+        return total_trend(self.plan.years, self.year,
+                           [i.trend for i in self.items if i.trend] + [trend for _item, trend in self.ended])
 
     @property
     def effect_total(self) -> float:
@@ -239,7 +250,9 @@ class Consolidation:
             "year": format_fiscal_year(self.year),
             "items": [r.to_json(self.plan, item if item.is_repeat else None) for item, r in self.listed()],
             "plan_changes": [revision_json(r) for r in self.plan.revisions_until(self.year)],
-            "totals": {"grades": self.grade_counts(), "effect_thousand_yen": self.effect_total},
+            "totals": {"grades": self.grade_counts(), "effect_thousand_yen": self.effect_total,
+                       "effect_cumulative_thousand_yen": self.effect_trend.cumulative_actual,
+                       "effect_cumulative_target_thousand_yen": self.effect_trend.cumulative_target},
             "submitted": list(self.submitted), "missing": list(self.missing), "rejected": list(self.rejected),
         }
 
@@ -316,15 +329,18 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
               previous_status: Mapping[tuple[str, str], str] | None = None, previous_year: int | None = None,
               overrides: Mapping[str, Override] | None = None,
               grade_history: Mapping[str, Mapping[int, str | None]] | None = None,
-              rejected_departments: Iterable[str] = ()) -> Consolidation:
+              rejected_departments: Iterable[str] = (),
+              effect_history: Mapping[str, Mapping[int, list[Part]]] | None = None) -> Consolidation:
     """Consolidate the valid submissions of ``year``: grades, effects, KPIs, history, hints.
 
     ``kpi_history`` maps (項目ID, 指標名) to {year: actual} of other years;
     ``previous_status`` maps (項目ID, 課) to last year's 取組状況 (``previous_year``);
     ``overrides`` maps 項目ID to what the secretariat and the committee typed;
     ``grade_history`` maps 項目ID to {year: final grade} of other years;
-    ``rejected_departments`` submitted a file that was sent back (要修正), so they are not 未提出.
+    ``rejected_departments`` submitted a file that was sent back (要修正), so they are not 未提出;
+    ``effect_history`` maps 項目ID to {year: departments' 効果額 parts} of other years.
     """
+    effect_history = effect_history or {}
     kpi_history = kpi_history or {}
     grade_history = grade_history or {}
     previous_status = previous_status or {}
@@ -345,6 +361,7 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
             result.progress[dept] = entry.progress
             result.next_steps[dept] = entry.next_steps
             result.effects[dept] = entry.effect
+            result.parts.append(Part(dept, entry.effect, entry.effect_kind, entry.certainty, entry.next_year_effect))
             if same_text(entry.status, previous_status.get((item.item_id, dept))):
                 result.copied.append(dept)
         lead_sub = by_department.get(item.lead) if item.lead else None
@@ -365,6 +382,9 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
         result.grade_history = {y: g for y, g in grade_history.get(item.item_id, {}).items()
                                 if y != year and y in plan.years}
         result.grade_history[year] = result.grade
+        stored = {y: parts for y, parts in effect_history.get(item.item_id, {}).items() if y != year}
+        result.trend = effect_trend(plan.years, year, {y: plan.effect_target(item.item_id, y) for y in plan.years},
+                                    {**stored, year: result.parts})
         result.hints.extend(_kpi_hints(result))
         label = format_fiscal_year(previous_year) if previous_year else "前年度"
         for dept in result.copied:
@@ -375,4 +395,4 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
     rejected_set = set(rejected_departments)  # still in ``missing`` (no valid submission), shown as 要修正
     return Consolidation(plan, year, results, submitted, missing, list(rejected), list(submissions),
                          rejected_departments=[d for d in plan.departments if d in rejected_set and d not in by_department],
-                         previous_year=previous_year)
+                         previous_year=previous_year, ended=ended_trends(plan, year, effect_history))

@@ -61,10 +61,12 @@ def _fill(plan: Plan, department: str, index: int):
 
     wb = build_department_workbook(plan, department, YEAR)
     for sheet, headers, values in (
-        (T.INPUT_SHEET, T.INPUT_HEADERS, lambda r: {
+        (T.INPUT_SHEET, T.INPUT_HEADERS + T.EFFECT_HEADERS, lambda r: {
             "取組状況": f"令和8年度は計画どおり取組を進め、{r + 1}件の見直しを行った。", "自己評価": _GRADES[(index + r) % 5],
             "進捗": _PROGRESS[(index + r) % 5], "効果額（千円）": (index * 7 + r * 13) % 5000,
-            "今後の課題・方向性": "引き続き取組を進める。"}),
+            "今後の課題・方向性": "引き続き取組を進める。", T.EFFECT_KIND: "歳出削減",
+            T.EFFECT_CERTAINTY: "確定" if r % 3 else "見込み", T.EFFECT_BASIS: "委託料の見直しによる削減",
+            T.NEXT_YEAR_EFFECT: (index + r) % 700}),
         (T.KPI_SHEET, T.KPI_HEADERS, lambda r: {"実績値": 20 + (index + r) % 30, "備考": None}),
     ):
         ws = wb[sheet]

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.fiscal import format_fiscal_year_long
 from addin.forms import layout as T
-from addin.vocab import GRADES, PROGRESS
+from addin.vocab import EFFECT_CERTAINTIES, EFFECT_KINDS, GRADES, PROGRESS
 
 __all__ = ["add_input_checks", "add_response_check", "add_kpi_checks"]
 
@@ -58,6 +58,24 @@ def add_input_checks(ws: Worksheet, ref: Callable[[str], str], amount: str, year
                 formula1=str(T.TEXT_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
                 error=f"{T.TEXT_MAX_LENGTH:,}字以内で入力してください。",
                 prompt_title="今後の課題・方向性（任意）", prompt="次年度以降の課題と取組の方向性を記入してください。")
+    _validation(ws, ref(T.EFFECT_KIND), type="list", formula1=f'"{",".join(EFFECT_KINDS)}"', error_style="stop",
+                error_title=T.EFFECT_KIND, error=f"{'・'.join(EFFECT_KINDS)} から選んでください。",
+                prompt_title=f"{T.EFFECT_KIND}（効果額がある行は必須）",
+                prompt="経費を減らした効果は歳出削減、収入を増やした効果は歳入確保を選んでください。")
+    _validation(ws, ref(T.EFFECT_CERTAINTY), type="list", formula1=f'"{",".join(EFFECT_CERTAINTIES)}"',
+                error_style="stop", error_title=T.EFFECT_CERTAINTY, error=f"{'・'.join(EFFECT_CERTAINTIES)} から選んでください。",
+                prompt_title=f"{T.EFFECT_CERTAINTY}（任意）",
+                prompt="決算などで確定した額は確定、見込みの額は見込みを選んでください（空欄は確定として扱います）。")
+    _validation(ws, ref(T.EFFECT_BASIS), type="textLength", operator="lessThanOrEqual",
+                formula1=str(T.BASIS_MAX_LENGTH), error_style="stop", error_title="文字数の上限",
+                error=f"{T.BASIS_MAX_LENGTH:,}字以内で入力してください。",
+                prompt_title=f"{T.EFFECT_BASIS}（効果額がある行は必須）",
+                prompt="効果額の計算方法を記入してください。例：委託料の見直し 120千円×4件＝480千円")
+    next_year = ref(T.NEXT_YEAR_EFFECT).split(":")[0]
+    _validation(ws, ref(T.NEXT_YEAR_EFFECT), type="custom", formula1=_NEGATIVE_AMOUNT_FORMULA.format(c=next_year),
+                error_style="stop", error_title=T.NEXT_YEAR_EFFECT, error="マイナスは入力できません。",
+                prompt_title=f"{T.NEXT_YEAR_EFFECT}（任意）",
+                prompt="次年度に見込まれる効果額を千円単位で入力してください。")
 
 
 def add_response_check(ws: Worksheet, rng: str) -> None:

@@ -40,6 +40,7 @@ from addin.names import distinct_parts, file_part, inside
 from addin.normalize import grade_spellings, progress_spellings
 from addin.outputs import PLAN, check_outputs
 from addin.plan.model import Item, Kpi, Plan
+from addin.vocab import EFFECT_KINDS
 from addin.xlsx.styles import (
     BOLD_FONT,
     CENTER,
@@ -71,10 +72,11 @@ CONTACT_LABEL, CONTACT_CELL = ("G2", "連絡先"), "H2"
 
 # Column order of each table: the read-back headers first, in their first version's places (cell
 # addresses in earlier messages and tests stay valid), then the grey reference columns.
-INPUT_LAYOUT = T.INPUT_HEADERS + (T.INPUT_ROLE, T.INPUT_PHASE)
+INPUT_LAYOUT = T.INPUT_HEADERS + T.EFFECT_HEADERS + (T.INPUT_ROLE, T.INPUT_PHASE)
 KPI_LAYOUT = T.KPI_HEADERS + (T.KPI_BASELINE_YEAR, T.KPI_TARGET_YEAR, T.KPI_DIRECTION, T.KPI_YEAR_TARGET)
 INPUT_WIDTHS = {"項目ID": 9, "改革項目": 20, "主な取組": 28, "取組状況": 46, "自己評価": 9, "進捗": 11,
-                "効果額（千円）": 12, "今後の課題・方向性": 30, T.INPUT_ROLE: 16, T.INPUT_PHASE: 24}
+                "効果額（千円）": 12, "今後の課題・方向性": 30, T.EFFECT_KIND: 11, T.EFFECT_CERTAINTY: 9,
+                T.EFFECT_BASIS: 30, T.NEXT_YEAR_EFFECT: 12, T.INPUT_ROLE: 16, T.INPUT_PHASE: 24}
 KPI_WIDTHS = {"項目ID": 9, "指標名": 36, "単位": 8, "基準値": 13, "目標値": 13, "実績値": 13, "備考": 40,
               T.KPI_BASELINE_YEAR: 9, T.KPI_TARGET_YEAR: 9, T.KPI_DIRECTION: 8, T.KPI_YEAR_TARGET: 11}
 PREVIOUS_NOTE = (f"灰色の「前年度…」の列は前年度の記録です。「{T.RESPONSE}」は、前年度に事務局・委員会のコメントがあった行"
@@ -179,10 +181,11 @@ def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, it
         _fixed(ws[f"{cols[T.INPUT_ROLE]}{row}"], _role(item, department))
         _fixed(ws[f"{cols[T.INPUT_PHASE]}{row}"], _phase_this_year(plan, item, year))
         for name in T.INPUT_COLUMNS:
-            centered = name in ("自己評価", "進捗")
+            centered = name in ("自己評価", "進捗", T.EFFECT_KIND, T.EFFECT_CERTAINTY)
             _input(ws[f"{cols[name]}{row}"], CENTER if centered else WRAP_TOP)
-        ws[f"{cols['効果額（千円）']}{row}"].number_format = "#,##0"
-        ws[f"{cols['効果額（千円）']}{row}"].alignment = Alignment(horizontal="right", vertical="top")
+        for name in ("効果額（千円）", T.NEXT_YEAR_EFFECT):
+            ws[f"{cols[name]}{row}"].number_format = "#,##0"
+            ws[f"{cols[name]}{row}"].alignment = Alignment(horizontal="right", vertical="top")
         if carry:
             previous.write_input_row(ws, cols, row, item, department, carry)
         fit_row_height(ws, row, MIN_ROW_HEIGHT)
@@ -195,10 +198,13 @@ def _build_input_sheet(ws: Worksheet, plan: Plan, department: str, year: int, it
         return f"{cols[name]}{first}:{cols[name]}{last}"
 
     add_input_checks(ws, ref, f"{cols['効果額（千円）']}{first}", year_long)
-    for name in ("取組状況", "今後の課題・方向性"):
+    for name in ("取組状況", "今後の課題・方向性", T.EFFECT_BASIS):
         mark_overflow(ws, ref(name), INPUT_WIDTHS[name])
     choices = {"自己評価": grade_spellings(), "進捗": progress_spellings()}
     counted = [Counted(ref(name), choices.get(name)) for name in T.REQUIRED_INPUT_COLUMNS]
+    # With an amount, its 区分 and 算定根拠 are required too (the same rule as validation's).
+    counted += [Counted(ref(T.EFFECT_KIND), EFFECT_KINDS, ref("効果額（千円）")),
+                Counted(ref(T.EFFECT_BASIS), required_if=ref("効果額（千円）"))]
     if carry:
         add_response_check(ws, ref(T.RESPONSE))
         mark_overflow(ws, ref(T.RESPONSE), previous.WIDTHS[T.RESPONSE])

@@ -7,7 +7,8 @@ header names, so row positions may move, names may not.
 from addin.names import file_part
 
 TEMPLATE_VERSION = "3"  # 2: reference columns 担当区分, 今年度の工程, 基準年度, 目標年度, 方向; 記入者, 連絡先
-# 3: 当年度目標 on KPI実績; with a history, last year's record (前年度…, R<n>実績) and 前年度指摘への対応
+# 3: 当年度目標 on KPI実績; 効果額の区分, 確定・見込, 算定根拠, 次年度見込額（千円）; with a history, last
+#    year's record (前年度…, R<n>実績) and 前年度指摘への対応
 
 INPUT_SHEET = "入力"
 KPI_SHEET = "KPI実績"
@@ -15,6 +16,13 @@ GUIDE_SHEET = "記入要領"
 META_SHEET = "様式情報"  # very hidden: records what the workbook was made from
 
 INPUT_HEADERS = ("項目ID", "改革項目", "主な取組", "取組状況", "自己評価", "進捗", "効果額（千円）", "今後の課題・方向性")
+# Read back when present (forms of version 3 on; earlier forms have none of them).
+EFFECT_KIND = "効果額の区分"          # 歳出削減 / 歳入確保; required with an amount
+EFFECT_CERTAINTY = "確定・見込"      # 確定 / 見込み; blank is 確定
+EFFECT_BASIS = "算定根拠"            # required with an amount
+NEXT_YEAR_EFFECT = "次年度見込額（千円）"
+EFFECT_HEADERS = (EFFECT_KIND, EFFECT_CERTAINTY, EFFECT_BASIS, NEXT_YEAR_EFFECT)
+BASIS_MAX_LENGTH = 400
 KPI_HEADERS = ("項目ID", "指標名", "単位", "基準値", "目標値", "実績値", "備考")
 
 # Grey reference columns: context for the department, never read back (readers find tables by the
@@ -38,7 +46,7 @@ PREVIOUS_COLUMNS = (PREV_STATUS, PREV_GRADE, PREV_COMMENT, PREV_NEXT_STEPS, PREV
 RESPONSE = "前年度指摘への対応"     # input; required where 前年度コメント holds a comment
 # Headers read back when present: validation compares 取組状況 with last year's and asks for a
 # response where last year had a comment, from the form alone.
-OPTIONAL_INPUT_HEADERS = (PREV_STATUS, PREV_COMMENT, RESPONSE)
+OPTIONAL_INPUT_HEADERS = (*EFFECT_HEADERS, PREV_STATUS, PREV_COMMENT, RESPONSE)
 
 
 def kpi_actual_header(year_label: str) -> str:
@@ -47,7 +55,7 @@ def kpi_actual_header(year_label: str) -> str:
 
 
 # Columns the department fills; all others are fixed by the plan and protected.
-INPUT_COLUMNS = ("取組状況", "自己評価", "進捗", "効果額（千円）", "今後の課題・方向性")
+INPUT_COLUMNS = ("取組状況", "自己評価", "進捗", "効果額（千円）", "今後の課題・方向性", *EFFECT_HEADERS)
 KPI_INPUT_COLUMNS = ("実績値", "備考")
 REQUIRED_INPUT_COLUMNS = ("取組状況", "自己評価", "進捗")
 REQUIRED_KPI_COLUMNS: tuple[str, ...] = ()

@@ -102,6 +102,7 @@ def _consolidate_locked(plan: Plan, run: ValidationRun, year: int, out: Path, db
             previous_status=history.statuses(scope, previous_year) if previous_year else {},
             previous_year=previous_year, overrides=previous.overrides,
             grade_history=history.final_grades(scope), rejected_departments=sent_back,
+            effect_history=history.effect_parts(scope),
         )
         summary.report_issues = report_issues(previous, summary, out) + orphan_issues(orphans, out)
         backup = backup_report(out) if out.exists() else None

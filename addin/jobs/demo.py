@@ -24,7 +24,7 @@ from addin.fiscal import format_fiscal_year, parse_fiscal_year
 from addin.forms import layout as T
 from addin.forms.layout import workbook_name
 from addin.plan.model import Item, Plan
-from addin.plan.revisions import Revision, YearTarget
+from addin.plan.revisions import EffectTarget, Revision, YearTarget
 from addin.vocab import ITEM_STATE_DONE, ITEM_STATE_NEW
 
 __all__ = ["DemoData", "load_demo_data", "demo_answers", "run_demo"]
@@ -67,6 +67,12 @@ def _full_width(text: str) -> str:
     return "".join(unicodedata.lookup(f"FULLWIDTH LATIN CAPITAL LETTER {c}") if "A" <= c <= "Z" else c for c in text)
 
 
+def _effect_details(sample: dict) -> dict:
+    """効果額の区分, 確定・見込 and 算定根拠 of a sample amount."""
+    return {T.EFFECT_KIND: sample.get("effect_kind"), T.EFFECT_CERTAINTY: sample.get("certainty"),
+            T.EFFECT_BASIS: sample.get("basis")}
+
+
 def demo_answers(plan: Plan, data: DemoData) -> dict[str, tuple[dict, dict]]:
     """{department: (entries {項目ID: {header: value}}, kpis {(項目ID, 指標名): {header: value}})} for every department."""
     rng = random.Random(data.seed)
@@ -85,6 +91,7 @@ def demo_answers(plan: Plan, data: DemoData) -> dict[str, tuple[dict, dict]]:
                 "進捗": sample.get("progress") or _draw(rng, data.progress_weights),
                 "効果額（千円）": sample.get("effect") if n == 0 else None,  # the lead reports the amount
                 "今後の課題・方向性": sample.get("next"),
+                **(_effect_details(sample) if n == 0 and sample.get("effect") is not None else {}),
                 **({T.RESPONSE: sample["response"]} if sample.get("response") and n == 0 else {}),
             }
         if item.lead:
@@ -103,7 +110,8 @@ def second_year_data(data: DemoData) -> DemoData:
     items = {}
     for item_id, sample in data.items.items():
         items[item_id] = {"next": sample.get("next"), "effect": sample.get("effect"), "progress": sample.get("progress"),
-                          "grade": sample.get("grade"),
+                          "grade": sample.get("grade"), "effect_kind": sample.get("effect_kind"),
+                          "basis": sample.get("basis"), "certainty": "見込み",  # R9's amounts are estimates
                           "kpi": {name: second["kpi"].get(name) for name in sample.get("kpi", {})}}
     for item_id, sample in second.get("items", {}).items():
         items.setdefault(item_id, {}).update(sample)
@@ -112,7 +120,8 @@ def second_year_data(data: DemoData) -> DemoData:
 
 
 def revise_plan(plan: Plan, data: DemoData) -> Plan:
-    """The plan as revised for the second year: one item completed, one new item, one KPI target raised."""
+    """The plan as revised for the second year: one item completed, one new item, one KPI target raised,
+    and the 効果額目標 of the demo's assumption."""
     second = data.second_year
     year, first = parse_fiscal_year(second["year"]), data.year
     done, new, raised = second["completed"], second["new_item"], second["raised_target"]
@@ -130,7 +139,9 @@ def revise_plan(plan: Plan, data: DemoData) -> Plan:
     def revision(item_id, kind, before, after, reason):
         return Revision(second["revised_on"], year, item_id, kind, before, after, reason, second["decided_by"])
 
-    return replace(plan, items=items, kpis=kpis, year_targets=[
+    effect_targets = [EffectTarget(item_id, y, amount) for item_id, amounts in second.get("effect_targets", {}).items()
+                      for y, amount in zip(plan.years, amounts)]
+    return replace(plan, items=items, kpis=kpis, effect_targets=[*plan.effect_targets, *effect_targets], year_targets=[
         *plan.year_targets, YearTarget(kpi.item_id, kpi.name, year, raised["year_target"])], revisions=[
         *plan.revisions,
         revision(done["item"], "完了", "実施中", f"{format_fiscal_year(first)}で完了", done["reason"]),

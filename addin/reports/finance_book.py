@@ -185,6 +185,11 @@ def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
                 longest_text = max(longest_text, units)
             else:  # numbers and codes (1-(2)-10, R8) would break mid-token: never narrower than they are
                 longest_number = max(longest_number, units + 1 if isinstance(value, str) else units)
+        for r, row in enumerate(table.preamble):  # a headline number above the table must fit its column too
+            value = row[col] if col < len(row) else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                fmt = number_format(value, None, table.source_format(r, col, preamble=True))
+                longest_number = max(longest_number, _units(display_text(value, fmt)))
         number = longest_number + _NUMBER_PAD if longest_number else 0.0
         need = max(min(longest_text + 2.0, _MAX_TEXT_WIDTH), number, _header_width(header), 5.0)
         floor = max(number, min(longest_text + 2.0, _MIN_TEXT_WIDTH), _header_width(header), 5.0)
@@ -284,7 +289,7 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
         else:  # a headline block (目標 3,000 | 累計 2,500 | 進捗率 25.0%): cells as the report had them
             formats = [number_format(v, None, table.source_format(index, c, preamble=True))
                        for c, v in enumerate(values)]
-            _write_cells(sheet, row, values, widths, formats, border=False)
+            _write_headline(sheet, row, values[:len(widths)], widths, formats)
         row += 1
     header_row = row + 1
     header_style = book.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=THIN_BORDER)
@@ -321,6 +326,28 @@ def _short_columns(table: FinanceTable) -> set[int]:
         if values and all(isinstance(v, str) and _units(v) <= 4 for v in values):
             short.add(col)
     return short
+
+
+def _write_headline(sheet: ReportSheet, row: int, values: Sequence[object], widths: Sequence[float],
+                    formats: Sequence[str | None]) -> None:
+    """A headline row (label, value, label, value…): a label spans the empty cells up to the next value, as
+    the report merged them, so it reads on one line instead of wrapping in a narrow column."""
+    spans, col = [], 0
+    while col < len(values):
+        end = col
+        while isinstance(values[col], str) and end + 1 < len(values) and values[end + 1] in (None, ""):
+            end += 1
+        spans.append((col, end))
+        col = end + 1
+    height = _height([display_text(values[a], formats[a]) for a, _b in spans], [sum(widths[a:b + 1]) for a, b in spans])
+    if height:
+        sheet.height(row, height)
+    for a, b in spans:
+        style = sheet.book.style(font=BODY_FONT, alignment=WRAP_TOP, **({"number_format": formats[a]} if formats[a] else {}))
+        if b > a:
+            sheet.merge(f"{get_column_letter(a + 1)}{row}:{get_column_letter(b + 1)}{row}", values[a], style)
+        else:
+            sheet.write(row, a + 1, values[a], style)
 
 
 def _write_cells(sheet: ReportSheet, row: int, values: Sequence[object], widths: Sequence[float],

@@ -19,6 +19,7 @@ from addin.consolidation.summary import Consolidation, Override
 from addin.errors import UnreadableWorkbook
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.reports.changes import add_changes_sheet
+from addin.reports.effect_trend import add_trend_sheet
 from addin.reports.effects import add_effects_sheet
 from addin.reports.grades import add_grades_sheet
 from addin.reports.kpi import add_kpi_sheet
@@ -34,7 +35,7 @@ __all__ = ["REPORT_SHEETS", "PLAN_SHEET", "PLAN_HEADERS", "write_report", "read_
 
 log = logging.getLogger(__name__)
 
-REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "計画変更一覧", "提出状況", "検証結果")
+REPORT_SHEETS = ("取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "効果額推移", "工程表", "計画変更一覧", "提出状況", "検証結果")
 ISSUES_SHEET = "検証結果"
 
 
@@ -72,6 +73,7 @@ def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | N
     add_kpi_sheet(book, summary)
     add_grades_sheet(book, summary)
     add_effects_sheet(book, summary)
+    add_trend_sheet(book, summary)
     add_gantt_sheet(book, summary.plan, summary.year, progress_by_item(summary))
     add_changes_sheet(book, summary)
     add_tracker_sheet(book, summary, run, base)

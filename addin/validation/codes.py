@@ -144,6 +144,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
          }),
     Code("required", ERROR, "未入力", "「{column}」が入力されていません。入力してください。", {
         "item_id": "この行の「項目ID」が消されています。配布した様式のとおりに項目IDを入力し直してください。",
+        "effect_kind": "効果額を入力した行は「効果額の区分」を一覧（歳出削減・歳入確保）から選んでください。"
+                       "効果額がない場合は効果額を空欄にしてください。",
+        "basis": "効果額を入力した行は「算定根拠」（例: 委託料の削減 120千円×4件）を記入してください。"
+                 "効果額がない場合は効果額を空欄にしてください。",
         "response": "前年度に事務局・委員会からコメントがありました（「前年度コメント」の列）。"
                     "今年度どう対応したかを「前年度指摘への対応」に記入してください。",
         # Refusals of a whole run: nothing valid to consolidate, so the history is left as it is.

@@ -34,6 +34,7 @@ from addin.normalize import (
 from addin.validation.codes import CODES, make_issue
 from addin.validation.issues import Issue
 from addin.validation.records import RawCell, RawRow
+from addin.vocab import EFFECT_CERTAINTIES, EFFECT_KINDS
 
 __all__ = ["schema", "validator", "check_row", "ENTRY_SCHEMA", "KPI_SCHEMA", "SCHEMA_CODES"]
 
@@ -110,6 +111,8 @@ PARSERS: dict[str, Callable[[RawCell, str | None], object]] = {
     "grade": _choice(parse_grade),
     "progress": _choice(parse_choice),
     "amount": _number(parse_amount_thousand_yen),
+    "effect_kind": _choice(lambda v: parse_choice(v, EFFECT_KINDS)),
+    "certainty": _choice(lambda v: parse_choice(v, EFFECT_CERTAINTIES)),
     "kpi_actual": _kpi_actual,
 }
 
@@ -179,6 +182,10 @@ def check_row(raw: RawRow, name: str, file: str, percent_unit: bool = False,
         code = SCHEMA_CODES.get(error.validator, "invalid_choice")
         if error.validator == "required":
             targets = [p for p in error.validator_value if p not in record and p not in unknown]
+        elif error.validator == "dependentRequired":  # only columns the form has: earlier forms lack them
+            code = "required"
+            targets = [p for key, needed in error.validator_value.items() if key in record
+                       for p in needed if p not in record and p not in unknown and p in cells]
         else:
             targets = [error.absolute_path[0]] if error.absolute_path else []
         for prop in targets:

@@ -29,6 +29,10 @@ class EntryRow:
     progress: str | None = None         # 進捗
     effect: float | int | None = None   # 効果額（千円）
     next_steps: str | None = None       # 今後の課題・方向性
+    effect_kind: str | None = None      # 効果額の区分: 歳出削減 / 歳入確保
+    certainty: str | None = None        # 確定・見込: 確定 / 見込み (None: 確定)
+    basis: str | None = None            # 算定根拠
+    next_year_effect: float | int | None = None  # 次年度見込額（千円）
     name: str | None = None             # 改革項目 as found in the file (fixed cell)
     cells: dict[str, str] = field(default_factory=dict)
 

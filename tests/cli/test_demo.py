@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from standin import build_department_workbook
 
 from addin.cli import cli
+from addin.forms import layout as T
 from addin.forms.fill import MissingColumn, fill_department_workbook, fill_sheet
 from addin.jobs.consolidate import consolidate
 from addin.jobs.demo import demo_answers, load_demo_data
@@ -46,7 +47,9 @@ def test_the_demo_cycle_on_stand_in_workbooks(plan, tmp_path):
         if dept == data.missing_department:
             continue
         wb = build_department_workbook(plan, dept, data.year)
-        fill_department_workbook(wb, *answers[dept])
+        entries, kpis = answers[dept]
+        first_version = {i: {h: v for h, v in row.items() if h not in T.EFFECT_HEADERS} for i, row in entries.items()}
+        fill_department_workbook(wb, first_version, kpis)  # the stand-in is a form of the first version
         wb.save(folder / f"R8_{dept}.xlsx")
     result = consolidate(plan, [folder], data.year, tmp_path / "集約.xlsx")
     bad = [f for f in result.run.files if f.status != "ok"]
@@ -100,7 +103,8 @@ def test_demo_writes_the_whole_cycle(demo_run):
     assert len(list((out / "様式_R8").glob("R8_*.xlsx"))) == 11
     report = openpyxl.load_workbook(out / "集約_R8.xlsx")
     visible = [ws.title for ws in report.worksheets if ws.sheet_state == "visible"]
-    assert visible == ["取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "工程表", "計画変更一覧", "提出状況", "検証結果"]
+    assert visible == ["取組状況一覧", "KPI一覧", "評価集計", "効果額集計", "効果額推移", "工程表", "計画変更一覧", "提出状況",
+                       "検証結果"]
     data = json.loads((out / "集約_R8.json").read_text(encoding="utf-8"))
     assert len(data["items"]) == 36
     assert data["missing"]  # one department never answers, one answers with an error

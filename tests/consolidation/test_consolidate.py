@@ -160,7 +160,7 @@ def test_status_copied_from_last_year_is_flagged():
 
 
 SPEC_ITEM_KEYS = {"item_id", "pillar", "area", "name", "departments", "grades", "grade", "status", "progress",
-                  "effect_thousand_yen", "kpis", "schedule",
+                  "effect_thousand_yen", "effects", "kpis", "schedule",
                   "grade_self", "grade_secretariat", "grade_committee", "grade_history", "state", "repeat_of"}
 
 
@@ -169,10 +169,15 @@ def test_json_keys_match_spec_exactly():
     data = summarize(plan, R8, [submission(plan, d, R8) for d in plan.departments[:2]], ["bad.xlsx"]).to_json()
     assert set(data) == {"year", "items", "totals", "submitted", "missing", "rejected", "plan_changes"}
     assert data["year"] == "R8"
-    assert set(data["totals"]) == {"grades", "effect_thousand_yen"}
+    assert set(data["totals"]) == {"grades", "effect_thousand_yen", "effect_cumulative_thousand_yen",
+                                   "effect_cumulative_target_thousand_yen"}
     assert list(data["totals"]["grades"]) == ["A", "B", "C", "-"]
     for item in data["items"]:
         assert set(item) == SPEC_ITEM_KEYS
+        assert set(item["effects"]) == {"by_year", "cumulative_target", "cumulative_actual", "reduction", "revenue",
+                                        "next_year_estimate"}
+        assert list(item["effects"]["by_year"]) == ["R8", "R9", "R10", "R11", "R12"]
+        assert set(item["effects"]["by_year"]["R8"]) == {"target", "actual", "estimate"}
         for kpi in item["kpis"]:
             assert set(kpi) == {"name", "unit", "baseline", "target", "actual", "achievement", "history",
                                 "target_this_year", "achievement_this_year"}

@@ -19,10 +19,10 @@ from addin.forms.generate import generate_workbooks
 from addin.jobs.consolidate import consolidate
 from addin.plan.model import Item
 from addin.plan.reader import read_plan
-from addin.plan.revisions import Revision, YearTarget
+from addin.plan.revisions import EffectTarget, Revision, YearTarget
 from addin.plan.writer import write_plan
 
-R8, R9 = 2026, 2027
+R8, R9, R10 = 2026, 2027, 2028
 CONBINI = ("1-(1)-1", "コンビニ交付率")
 
 
@@ -34,11 +34,22 @@ def revise(plan):
     items.append(Item("2-(1)-2", "健全な財政運営", "(1) 収入の確保", "2", "行政手続のオンライン化",
                       in_charge=("DX推進課",), repeat_of="1-(1)-1"))
     kpis = [replace(k, target=35) if (k.item_id, k.name) == CONBINI else k for k in plan.kpis]
-    return replace(plan, items=items, kpis=kpis, year_targets=[YearTarget(*CONBINI, R9, 28.0)], revisions=[
+    return replace(plan, items=items, kpis=kpis, year_targets=[YearTarget(*CONBINI, R9, 28.0)],
+                   effect_targets=[EffectTarget(i, y, t) for i, by_year in EFFECT_TARGETS.items() for y, t in by_year.items()],
+                   revisions=[
         Revision("令和9年3月", R9, "1-(1)-2", "完了", "実施中", "完了", "キャッシュレス決済を全窓口に導入したため", "推進本部"),
         Revision("令和9年3月", R9, "1-(2)-2", "追加", None, "文書管理の電子化", "ペーパーレス化を進めるため", "推進本部"),
         Revision("令和9年3月", R9, "1-(1)-1", "目標値変更", "30%", "35%", "R8で目標に近づいたため", "推進本部"),
     ])
+
+
+# 効果額目標 of the revised plan: R10 has a target and nobody reports R10 (a blank, never 0).
+EFFECT_TARGETS = {"1-(1)-1": {R8: 500, R9: 600, R10: 700}, "2-(1)-1": {R8: 400, R9: 450}, "1-(2)-2": {R9: 100}}
+
+
+def estimated(item_id: str, department: str, year: int) -> bool:
+    """Which parts are typed as 見込み: 2-(1)-1 of 総務課 in R9 only."""
+    return (item_id, department, year) == ("2-(1)-1", "総務課", R9)
 
 
 def effect_of(item_id: str, department: str, year: int) -> int:
@@ -58,6 +69,9 @@ def submit(plan, year, forms, conbini):
             typed[(i.item_id, department)] = effect_of(i.item_id, department, year)
             entries[i.item_id] = {"取組状況": f"{i.name}を{year}年度に進めた（{department}）。", "自己評価": "B",
                                   "進捗": "予定どおり", "効果額（千円）": typed[(i.item_id, department)],
+                                  "効果額の区分": "歳入確保" if i.item_id.startswith("2-") else "歳出削減",
+                                  "算定根拠": "委託料の見直し",
+                                  "確定・見込": "見込み" if estimated(i.item_id, department, year) else None,
                                   "今後の課題・方向性": "引き続き進める。"}
         kpis = {(k.item_id, k.name): {"実績値": conbini if (k.item_id, k.name) == CONBINI else k.baseline}
                 for k in plan.in_year(year).kpis_led_by(department)}
@@ -149,3 +163,64 @@ def test_plan_snapshot_says_what_is_missing(cycle, tmp_path):
                                       "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "R10の集約時の計画は履歴" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def _typed_sum(typed, item_id=None):
+    return sum(v for (i, _d), v in typed.items() if item_id in (None, i))
+
+
+def test_effects_over_the_years_are_the_sums_typed_against_the_targets(cycle):
+    r9, typed8, typed9 = cycle["r9"], cycle["typed8"], cycle["typed9"]
+    items = _items(r9)
+    for item_id in ("1-(1)-1", "1-(2)-1", "1-(2)-2", "2-(1)-1"):
+        effects = items[item_id]["effects"]
+        r8_typed = _typed_sum(typed8, item_id) or None  # 1-(2)-2 is new in R9: nobody reported it in R8
+        targets = EFFECT_TARGETS.get(item_id, {})
+        assert effects["by_year"]["R8"] == {"target": targets.get(R8), "actual": r8_typed, "estimate": False}
+        assert effects["by_year"]["R9"]["actual"] == _typed_sum(typed9, item_id)
+        assert effects["by_year"]["R10"] == {"target": targets.get(R10), "actual": None, "estimate": False}
+        assert effects["cumulative_actual"] == (r8_typed or 0) + _typed_sum(typed9, item_id)
+        assert effects["cumulative_target"] == (sum(t for y, t in targets.items() if y <= R9) or None)
+    assert items["2-(1)-1"]["effects"]["by_year"]["R9"]["estimate"] is True  # one department's part is 見込み
+    assert items["1-(1)-1"]["effects"]["by_year"]["R9"]["estimate"] is False
+    assert items["2-(1)-1"]["effects"]["revenue"] == _typed_sum(typed9, "2-(1)-1")
+    assert items["1-(1)-1"]["effects"]["reduction"] == _typed_sum(typed9, "1-(1)-1")
+    totals = r9["totals"]  # 1-(1)-2, completed in R8, is not on R9's forms: its R8 amount still counts
+    assert totals["effect_cumulative_thousand_yen"] == _typed_sum(typed8) + _typed_sum(typed9)
+    assert totals["effect_cumulative_target_thousand_yen"] == 500 + 600 + 400 + 450 + 100
+    assert items["2-(1)-2"]["effects"] == items["1-(1)-1"]["effects"]  # the repeat shows its source, counted once
+
+
+def test_effect_trend_sheet_marks_estimates_and_leaves_unreported_years_blank(cycle):
+    ws = openpyxl.load_workbook(cycle["tmp"] / "出力" / "集約_R9.xlsx")["効果額推移"]
+    rows = [[c for c in row] for row in ws.iter_rows()]
+    header_row = next(r for r in rows if r[0].value == "区分")
+    col = {c.value: n for n, c in enumerate(header_row)}
+    by_id = {r[1].value: r for r in rows if r[0].value == "項目"}
+    estimated_cell = by_id["2-(1)-1"][col["R9実績"]]
+    assert estimated_cell.value == _typed_sum(cycle["typed9"], "2-(1)-1") and "＊" in estimated_cell.number_format
+    assert "＊" not in by_id["1-(1)-1"][col["R9実績"]].number_format
+    assert by_id["1-(1)-1"][col["R10実績"]].value is None and by_id["1-(1)-1"][col["R10目標"]].value == 700
+    [total] = [r for r in rows if r[0].value == "総計"]
+    assert total[col["累計実績"]].value == cycle["r9"]["totals"]["effect_cumulative_thousand_yen"]
+    assert "2-(1)-2" not in by_id  # the repeat is not an item of the trend
+    done = by_id["1-(1)-2"]  # completed in R8: listed with its R8 amount, marked
+    assert "（完了）" in done[2].value and done[col["R8実績"]].value == _typed_sum(cycle["typed8"], "1-(1)-2")
+
+
+def test_effects_sheet_has_every_breakdown_the_kinds_apart_and_a_table_by_department(cycle):
+    typed9 = cycle["typed9"]
+    ws = openpyxl.load_workbook(cycle["tmp"] / "出力" / "集約_R9.xlsx")["効果額集計"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if r[0] == "区分")
+    col = {name: n for n, name in enumerate(header) if name}
+    items = {r[1]: r for r in rows if r[0] == "項目"}
+    new = items["1-(2)-2"]  # one department: its 内訳 is still given
+    assert new[col["内訳（千円）"]] == f"【総務課】{typed9[('1-(2)-2', '総務課')]:,}"
+    assert items["2-(1)-1"][col["歳入確保（千円）"]] == _typed_sum(typed9, "2-(1)-1")
+    assert items["2-(1)-1"][col["歳出削減（千円）"]] is None
+    start = next(n for n, r in enumerate(rows) if r[0] == "課別の効果額")
+    by_department = {r[0]: r for r in rows[start + 2:] if r[0]}
+    for department in {d for _i, d in typed9}:
+        assert by_department[department][4] == sum(v for (_i, d), v in typed9.items() if d == department)
+    assert by_department["総計"][4] == _typed_sum(typed9)

@@ -32,10 +32,10 @@ def test_finance_button_after_consolidation(plan, plan_path, tmp_path):
     message = dispatch("btnFinance", book)
     out = tmp_path / "出力_R8"
     workbook = out / "財政課_R8.xlsx"
-    csvs = [out / "財政課CSV_R8" / "効果額集計_R8.csv", out / "財政課CSV_R8" / "KPI一覧_R8.csv"]
+    csvs = [out / "財政課CSV_R8" / name for name in ("効果額集計_R8.csv", "効果額推移_R8.csv", "KPI一覧_R8.csv")]
     assert all(str(p) in message for p in [workbook, *csvs])
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames == ["効果額集計", "KPI一覧"]
+    assert wb.sheetnames == ["効果額集計", "効果額推移", "KPI一覧"]
     assert "令和8年度（R8）" in wb["効果額集計"]["A1"].value
     with open(csvs[0], encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))

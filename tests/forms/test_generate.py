@@ -12,6 +12,7 @@ from addin.errors import ReformError
 from addin.fiscal import format_fiscal_year
 from addin.forms import layout as T
 from addin.forms.count import Counted, problem_condition
+from addin.vocab import EFFECT_KINDS
 from addin.forms.generate import (COUNT_CELL, INPUT_LAYOUT, KPI_LAYOUT, build_department_workbook, count_formula,
                                   generate_workbooks)
 from addin.normalize import grade_spellings, progress_spellings
@@ -226,6 +227,8 @@ def test_remaining_count_formula_counts_every_required_cell(plan, generated):
         f"SUMPRODUCT({blank.format('D5:D8')}*1)",
         f"SUMPRODUCT({problem_condition('E5:E8', grade_spellings())}*1)",
         f"SUMPRODUCT({problem_condition('F5:F8', progress_spellings())}*1)",
+        f"SUMPRODUCT({problem_condition('I5:I8', EFFECT_KINDS, 'G5:G8')}*1)",  # with an amount: its 区分
+        f"SUMPRODUCT({problem_condition('K5:K8', None, 'G5:G8')}*1)",  # and its 算定根拠
         "SUMPRODUCT(" + blank.format(f"'KPI実績'!F5:F{FIRST + len(plan.kpis_led_by('DX推進課')) - 1}") + "*1)"]), "blank KPI 実績値 counted too"
     assert "未入力" in ws[COUNT_CELL].number_format and "提出できます" in ws[COUNT_CELL].number_format
     assert ws.parent.calculation.fullCalcOnLoad

@@ -66,7 +66,7 @@ def test_values_only_workbook(report, tmp_path):
         names = zf.namelist()
     assert not [n for n in names if "externalLink" in n or "chart" in n or "drawing" in n], names
     wb = openpyxl.load_workbook(paths[0])
-    assert wb.sheetnames == ["効果額集計", "KPI一覧"]  # 効果額推移 is absent from this report: skipped
+    assert wb.sheetnames == ["効果額集計", "効果額推移", "KPI一覧"]
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -120,8 +120,9 @@ def test_layout_formats_filter_and_print_setup(report, tmp_path):
                     assert widths[c - 1] >= len(shown) + 0.99, (ws.title, header[c - 1], value)
     effects = wb["効果額集計"]
     header_row = _header_row(effects, "区分")
-    amount = [effects.cell(r, 8) for r in range(header_row + 1, effects.max_row + 1)
-              if effects.cell(r, 8).value is not None]
+    col = [c.value for c in effects[header_row]].index("効果額（千円）") + 1
+    amount = [effects.cell(r, col) for r in range(header_row + 1, effects.max_row + 1)
+              if effects.cell(r, col).value is not None]
     assert amount and all(c.number_format == "#,##0" for c in amount)
     kpi = wb["KPI一覧"]
     header_row = _header_row(kpi, "項目ID")
@@ -155,7 +156,7 @@ def _csv_rows(path) -> tuple[bytes, list[list[str]]]:
 
 def test_csv_is_utf8_bom_crlf_one_record_a_line_and_neutralized(report, tmp_path):
     paths = export_finance(report, tmp_path / "財政課_R8.xlsx", tmp_path / "csv")
-    assert [p.name for p in paths[1:]] == ["効果額集計_R8.csv", "KPI一覧_R8.csv"]
+    assert [p.name for p in paths[1:]] == ["効果額集計_R8.csv", "効果額推移_R8.csv", "KPI一覧_R8.csv"]
     for path in paths[1:]:
         raw, rows = _csv_rows(path)
         assert raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n")
@@ -177,7 +178,7 @@ def test_csv_is_utf8_bom_crlf_one_record_a_line_and_neutralized(report, tmp_path
     assert first[header.index("内訳（千円）")] == "【DX推進課】100 【市民課】100"
     assert first[header.index("改革項目")] == "行政手続のオンライン化"
     assert rows[-1][0] == "総計"
-    _raw, kpi = _csv_rows(paths[2])
+    _raw, kpi = _csv_rows(paths[3])
     assert kpi[1][kpi[0].index("達成率")] == "50.0%"  # Excel reads it back as a percentage
     assert kpi[1][kpi[0].index("R8")] == "27"
 
@@ -185,6 +186,7 @@ def test_csv_is_utf8_bom_crlf_one_record_a_line_and_neutralized(report, tmp_path
 def _add_trend_sheet(report, out):
     """A 効果額推移 as the consolidated report may carry it: headline block, a two-row header, marks, ratios."""
     wb = openpyxl.load_workbook(report)
+    del wb["効果額推移"]  # the report's own is replaced by one of another layout
     ws = wb.create_sheet("効果額推移", index=wb.sheetnames.index("効果額集計") + 1)
     ws.append(["テスト市行財政改革実施計画　令和8年度 効果額推移"])
     ws.append(["テスト市　計画期間 R8～R12"])
@@ -235,7 +237,8 @@ def test_trend_sheet_is_carried_when_the_report_has_it(report, tmp_path):
 def test_a_trend_sheet_of_another_layout_is_still_carried(report, tmp_path):
     """効果額推移 is being built elsewhere: without 項目ID its first all-text row is taken as the header."""
     wb = openpyxl.load_workbook(report)
-    ws = wb.create_sheet("効果額推移")
+    del wb["効果額推移"]
+    ws = wb.create_sheet("効果額推移", index=wb.sheetnames.index("効果額集計") + 1)
     ws.append(["テスト市行財政改革実施計画　令和8年度 効果額推移"])
     ws.append(["目標", 3000, "累計", 2500])
     ws.append(["No.", "取組", "R8 目標", "R8 実績"])
@@ -245,6 +248,15 @@ def test_a_trend_sheet_of_another_layout_is_still_carried(report, tmp_path):
     _raw, rows = _csv_rows(tmp_path / "csv" / "効果額推移_R8.csv")
     assert rows == [["No.", "取組", "R8 目標", "R8 実績"], ["1", "行政手続のオンライン化", "1000", "800"]]
     assert openpyxl.load_workbook(paths[0]).sheetnames == ["効果額集計", "効果額推移", "KPI一覧"]
+
+
+def test_a_report_without_a_trend_sheet_skips_it(report, tmp_path):
+    wb = openpyxl.load_workbook(report)
+    del wb["効果額推移"]  # a report of an earlier version
+    wb.save(tmp_path / "旧.xlsx")
+    paths = export_finance(tmp_path / "旧.xlsx", tmp_path / "財政課_R8.xlsx", tmp_path / "csv")
+    assert openpyxl.load_workbook(paths[0]).sheetnames == ["効果額集計", "KPI一覧"]
+    assert [p.name for p in paths[1:]] == ["効果額集計_R8.csv", "KPI一覧_R8.csv"]
 
 
 def _bare_report(path):
