@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 from addin.fiscal import format_fiscal_year
 from addin.vocab import EFFECT_ESTIMATED, EFFECT_REDUCTION, EFFECT_REVENUE
 
-__all__ = ["Part", "YearEffect", "EffectTrend", "effect_trend", "total_trend", "ended_trends", "ratio"]
+__all__ = ["Part", "YearEffect", "EffectTrend", "effect_trend", "total_trend", "ended_trends", "ratio", "sum_known"]
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,15 @@ class EffectTrend:
 
     @property
     def cumulative_target(self) -> float | None:
-        return _sum(e.target for e in self._upto())
+        return sum_known(e.target for e in self._upto())
 
     @property
     def cumulative_actual(self) -> float | None:
-        return _sum(e.actual for e in self._upto())
+        return sum_known(e.actual for e in self._upto())
 
     @property
     def period_target(self) -> float | None:
-        return _sum(e.target for e in self.by_year.values())
+        return sum_known(e.target for e in self.by_year.values())
 
     @property
     def achievement(self) -> float | None:
@@ -91,12 +91,12 @@ def effect_trend(years: Iterable[int], year: int, targets: Mapping[int, float | 
     trend = EffectTrend(year)
     for y in years:
         parts = [p for p in parts_by_year.get(y, []) if p.amount is not None]
-        trend.by_year[y] = YearEffect(targets.get(y), _sum(p.amount for p in parts),
+        trend.by_year[y] = YearEffect(targets.get(y), sum_known(p.amount for p in parts),
                                       any(p.certainty == EFFECT_ESTIMATED for p in parts))
     this_year = parts_by_year.get(year, [])
-    trend.reduction = _sum(p.amount for p in this_year if p.amount is not None and p.kind == EFFECT_REDUCTION)
-    trend.revenue = _sum(p.amount for p in this_year if p.amount is not None and p.kind == EFFECT_REVENUE)
-    trend.next_year_estimate = _sum(p.next_year for p in this_year)
+    trend.reduction = sum_known(p.amount for p in this_year if p.amount is not None and p.kind == EFFECT_REDUCTION)
+    trend.revenue = sum_known(p.amount for p in this_year if p.amount is not None and p.kind == EFFECT_REVENUE)
+    trend.next_year_estimate = sum_known(p.next_year for p in this_year)
     return trend
 
 
@@ -122,11 +122,11 @@ def total_trend(years: Iterable[int], year: int, trends: Iterable[EffectTrend]) 
     total = EffectTrend(year)
     for y in years:
         cells = [t.by_year[y] for t in trends if y in t.by_year]
-        total.by_year[y] = YearEffect(_sum(c.target for c in cells), _sum(c.actual for c in cells),
+        total.by_year[y] = YearEffect(sum_known(c.target for c in cells), sum_known(c.actual for c in cells),
                                       any(c.estimate for c in cells if c.actual is not None))
-    total.reduction = _sum(t.reduction for t in trends)
-    total.revenue = _sum(t.revenue for t in trends)
-    total.next_year_estimate = _sum(t.next_year_estimate for t in trends)
+    total.reduction = sum_known(t.reduction for t in trends)
+    total.revenue = sum_known(t.revenue for t in trends)
+    total.next_year_estimate = sum_known(t.next_year_estimate for t in trends)
     return total
 
 
@@ -137,7 +137,8 @@ def ratio(value: float | None, base: float | None) -> float | None:
     return round(value / base, 6)
 
 
-def _sum(values: Iterable[float | None]) -> float | int | None:
+def sum_known(values: Iterable[float | None]) -> float | int | None:
+    """The sum of the values given (whole numbers as int); None when none is, never 0."""
     known = [v for v in values if v is not None]
     if not known:
         return None

@@ -246,13 +246,14 @@ class Consolidation:
 
     def to_json(self) -> dict:
         """The ``--json`` shape of SPEC, "Consolidation"."""
+        effects = self.effect_trend  # computed once for both totals
         return {
             "year": format_fiscal_year(self.year),
             "items": [r.to_json(self.plan, item if item.is_repeat else None) for item, r in self.listed()],
             "plan_changes": [revision_json(r) for r in self.plan.revisions_until(self.year)],
             "totals": {"grades": self.grade_counts(), "effect_thousand_yen": self.effect_total,
-                       "effect_cumulative_thousand_yen": self.effect_trend.cumulative_actual,
-                       "effect_cumulative_target_thousand_yen": self.effect_trend.cumulative_target},
+                       "effect_cumulative_thousand_yen": effects.cumulative_actual,
+                       "effect_cumulative_target_thousand_yen": effects.cumulative_target},
             "submitted": list(self.submitted), "missing": list(self.missing), "rejected": list(self.rejected),
         }
 

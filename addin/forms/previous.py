@@ -4,8 +4,8 @@ Matched by (項目ID, department). A department that took over an item sees the 
 department's text marked 【前担当：○○課】; an item that was not in last year's report is
 （新規項目）. The final grade and the comments (事務局コメント, 委員会意見) belong to the item.
 The record is loaded from the history by :func:`addin.consolidation.carryover.load_carryover`;
-this module only knows its shape and where it goes on the form (grey, locked, never read back
-but for 前年度コメント, which makes 前年度指摘への対応 required).
+this module only knows its shape and where it goes on the form (grey, locked; validation reads
+back only 前年度取組状況, to flag a copied text, and 前年度コメント, which makes 前年度指摘への対応 required).
 """
 
 from __future__ import annotations

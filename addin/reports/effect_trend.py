@@ -8,17 +8,17 @@ number format, so the cell stays a number; a year nobody reported is empty, neve
 
 from __future__ import annotations
 
-from addin.consolidation.effects import EffectTrend, ratio, total_trend
+from addin.consolidation.effects import EffectTrend, total_trend
 from addin.consolidation.summary import Consolidation
 from addin.fiscal import format_fiscal_year
 from addin.reports.common import title_block, write_table
-from addin.xlsx.styles import AMOUNT_FORMAT, BOLD_FONT, BODY_FONT, PERCENT_FORMAT, SUBTOTAL_FILL, THIN_BORDER, TOTAL_FILL
+from addin.reports.effects import ITEM, SUBTOTAL, TOTAL, total_rows
+from addin.xlsx.styles import AMOUNT_FORMAT, BOLD_FONT, BODY_FONT, PERCENT_FORMAT, THIN_BORDER
 from addin.xlsx.writer import ReportBook, ReportSheet
 
 __all__ = ["TREND_SHEET", "trend_headers", "add_trend_sheet", "ESTIMATE_FORMAT"]
 
 TREND_SHEET = "効果額推移"
-ITEM, SUBTOTAL, TOTAL = "項目", "小計", "総計"
 ESTIMATE_FORMAT = '#,##0"＊"'  # a 見込み amount: still a number, shown with ＊
 TABLE_ROW = 12  # the table's header row, below the headline block
 _CUMULATIVE = ("累計目標", "累計実績", "達成率", "計画期間目標", "進捗率")
@@ -38,15 +38,13 @@ def _row(kind: str, item_id: str | None, name: str, trend: EffectTrend) -> list[
                      trend.progress]
 
 
-def _styles(trends: list[EffectTrend], headers: list[str]):
+def _styles(trends: list[EffectTrend]):
     """小計・総計 bold on blue; an estimated actual (and a cumulative one including it) marked ＊."""
     actual_headers = {y: f"{format_fiscal_year(y)}実績" for y in (trends[0].by_year if trends else {})}
 
     def styles(index: int, values) -> dict[str, dict] | None:
         trend = trends[index]
-        extra: dict[str, dict] = {}
-        if values[0] != ITEM:
-            extra["*"] = {"font": BOLD_FONT, "fill": TOTAL_FILL if values[0] == TOTAL else SUBTOTAL_FILL}
+        extra = dict(total_rows(index, values) or {})
         for year, effect in trend.by_year.items():
             if effect.estimate and effect.actual is not None:
                 extra[actual_headers[year]] = {"number_format": ESTIMATE_FORMAT}
@@ -73,7 +71,7 @@ def _headline(sheet: ReportSheet, summary: Consolidation, total: EffectTrend) ->
         (f"累計目標（{span}）", total.cumulative_target, amount),
         (f"累計実績（{span}）", total.cumulative_actual, estimate if total.cumulative_estimate else amount),
         ("達成率", total.achievement, percent),
-        ("進捗率", ratio(total.cumulative_actual, total.period_target), percent),
+        ("進捗率", total.progress, percent),
     ]
     for offset, (text, value, style) in enumerate(rows):
         sheet.merge(f"A{4 + offset}:C{4 + offset}", text, label)
@@ -109,5 +107,5 @@ def add_trend_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     widths = [6, 9, 28, *([9] * 2 * len(summary.plan.years)), 10, 10, 8, 10, 8]
     styles = {h: {"number_format": PERCENT_FORMAT if h in _RATIOS else AMOUNT_FORMAT} for h in headers[3:]}
     write_table(sheet, headers, rows, widths, header_row=TABLE_ROW, freeze_col=3, column_styles=styles,
-                row_styles=_styles(trends, headers), fit_heights=True)
+                row_styles=_styles(trends), fit_heights=True)
     return sheet

@@ -3,13 +3,15 @@ a 小計 per 重点項目 and the 総計, in 千円; below it, the same amounts 
 
 from __future__ import annotations
 
+from addin.consolidation.effects import sum_known
 from addin.consolidation.summary import Consolidation, ItemResult
 from addin.reports.common import header_cells, title_block, write_table
 from addin.xlsx.styles import AMOUNT_FORMAT, BODY_FONT, BOLD_FONT, SUBTOTAL_FILL, THIN_BORDER, TOTAL_FILL
 from addin.xlsx.writer import ReportBook, ReportSheet
 from addin.vocab import EFFECT_REDUCTION, EFFECT_REVENUE
 
-__all__ = ["EFFECTS_SHEET", "EFFECTS_HEADERS", "EFFECT_COLUMN", "DEPARTMENT_HEADERS", "add_effects_sheet"]
+__all__ = ["EFFECTS_SHEET", "EFFECTS_HEADERS", "EFFECT_COLUMN", "DEPARTMENT_HEADERS", "ITEM", "SUBTOTAL", "TOTAL", "total_rows",
+           "add_effects_sheet"]
 
 EFFECTS_SHEET = "効果額集計"
 EFFECT_COLUMN = "効果額（千円）"
@@ -27,15 +29,7 @@ def _breakdown(result: ItemResult) -> str | None:
     return "\n".join(f"【{d}】{v:,.0f}" for d, v in known.items()) or None
 
 
-def _sum(values) -> float | int | None:
-    known = [v for v in values if v is not None]
-    if not known:
-        return None
-    total = round(float(sum(known)), 6)
-    return int(total) if total.is_integer() else total
-
-
-def _total_rows(_index: int, values) -> dict[str, dict] | None:
+def total_rows(_index: int, values) -> dict[str, dict] | None:
     """小計 and 総計 rows bold on a blue fill."""
     if values[0] == ITEM:
         return None
@@ -45,7 +39,7 @@ def _total_rows(_index: int, values) -> dict[str, dict] | None:
 def _amounts(results: list[ItemResult]) -> list[object]:
     """歳出削減, 歳入確保 and the whole 効果額 of some items."""
     trends = [r.trend for r in results if r.trend]
-    return [_sum(t.reduction for t in trends), _sum(t.revenue for t in trends), _sum(r.effect for r in results)]
+    return [sum_known(t.reduction for t in trends), sum_known(t.revenue for t in trends), sum_known(r.effect for r in results)]
 
 
 def department_rows(summary: Consolidation) -> list[list[object]]:
@@ -59,12 +53,12 @@ def department_rows(summary: Consolidation) -> list[list[object]]:
     for department in summary.plan.departments:
         mine = parts.get(department)
         if mine:
-            rows.append([department, _sum(p.amount for p in mine if p.kind == EFFECT_REDUCTION),
-                         _sum(p.amount for p in mine if p.kind == EFFECT_REVENUE),
-                         _sum(p.amount for p in mine if p.kind not in (EFFECT_REDUCTION, EFFECT_REVENUE)),
-                         _sum(p.amount for p in mine), len(mine)])
+            rows.append([department, sum_known(p.amount for p in mine if p.kind == EFFECT_REDUCTION),
+                         sum_known(p.amount for p in mine if p.kind == EFFECT_REVENUE),
+                         sum_known(p.amount for p in mine if p.kind not in (EFFECT_REDUCTION, EFFECT_REVENUE)),
+                         sum_known(p.amount for p in mine), len(mine)])
     if rows:
-        rows.append([TOTAL, *(_sum(r[c] for r in rows) for c in range(1, 5)), sum(r[5] for r in rows)])
+        rows.append([TOTAL, *(sum_known(r[c] for r in rows) for c in range(1, 5)), sum(r[5] for r in rows)])
     return rows
 
 
@@ -102,6 +96,6 @@ def add_effects_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     amounts = {"number_format": AMOUNT_FORMAT}
     _first, last = write_table(sheet, EFFECTS_HEADERS, rows, _WIDTHS, freeze_col=2,
                                column_styles={name: amounts for name in (REDUCTION_COLUMN, REVENUE_COLUMN, EFFECT_COLUMN)},
-                               row_styles=_total_rows, fit_heights=True)
+                               row_styles=total_rows, fit_heights=True)
     _department_table(sheet, last + 3, department_rows(summary))
     return sheet
