@@ -10,11 +10,14 @@ __all__ = [
     "PERCENT_SUFFIXES", "MONEY_UNITS", "ERAS", "ERA_LETTERS", "SUBMITTED", "SENT_BACK", "NOT_SUBMITTED",
     "RUN_SUMMARY_LABELS", "SETTING_NOT_SET", "ITEM_STATES", "EFFECT_KINDS", "EFFECT_REDUCTION", "EFFECT_REVENUE", "EFFECT_CERTAINTIES", "EFFECT_CONFIRMED",
     "EFFECT_ESTIMATED", "ITEM_STATE_DEFAULT", "ITEM_STATE_NEW", "ITEM_STATE_DONE", "ITEM_STATES_ENDED",
-    "ITEM_STATE_MERGED", "ITEM_STATE_PAUSED", "REVISION_KINDS",
+    "ITEM_STATE_MERGED", "ITEM_STATE_PAUSED", "REVISION_KINDS", "YES", "NO",
 ]
 
 # 自己評価 / 事務局評価 / 委員会評価. ``-`` is 評価対象外 and has no rank.
 GRADES = ("A", "B", "C", "-")
+
+# A yes/no setting of 設定 (コメントの公表).
+YES, NO = "する", "しない"
 GRADE_RANK = {"A": 3, "B": 2, "C": 1}  # lower is worse
 
 # 進捗, in the order the form's dropdown offers them.

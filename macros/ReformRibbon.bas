@@ -39,6 +39,7 @@ Private Function ButtonLabel(ByVal id As String) As String
         Case "btnConsolidate": ButtonLabel = Jp("96C6 7D04")
         Case "btnGantt": ButtonLabel = Jp("5DE5 7A0B 8868")
         Case "btnFinance": ButtonLabel = Jp("8CA1 653F 8AB2 51FA 529B")
+        Case "btnPublish": ButtonLabel = Jp("516C 8868 8CC7 6599")
         Case "btnSettings": ButtonLabel = Jp("8A2D 5B9A")
         Case "btnCheck": ButtonLabel = Jp("5165 529B 30C1 30A7 30C3 30AF")
         Case "btnDoctor": ButtonLabel = Jp("52D5 4F5C 78BA 8A8D")

@@ -34,6 +34,7 @@ class FakeBook:
         self.alerts: list[str] = []
         self.statuses: list[str | None] = []
         self.active: str | None = None
+        self.exported: list[tuple[Path, Path]] = []  # (workbook, pdf) of each PDF export
 
     def _sheetnames(self) -> list[str]:
         wb = openpyxl.load_workbook(self.path, read_only=True)
@@ -101,3 +102,8 @@ class FakeBook:
 
     def alert(self, text, title="行革進行管理"):
         self.alerts.append(text)
+
+    def export_pdf(self, workbook, pdf):
+        """Excel's PDF export, recorded; the file written holds the workbook's name (no Excel here)."""
+        self.exported.append((Path(workbook), Path(pdf)))
+        Path(pdf).write_bytes(b"%PDF-1.4 stand-in for " + Path(workbook).name.encode("utf-8"))

@@ -98,3 +98,18 @@ def address(wb, sheet, key, header):
     headers = T.INPUT_HEADERS if sheet == T.INPUT_SHEET else T.KPI_HEADERS
     rows, cols = rows_by_key(wb[sheet], headers)
     return f"{cols[header]}{rows[key]}"
+
+
+def plan_book_with_submissions(plan, plan_path, tmp_path, departments: int = 3):
+    """A copy of the plan workbook (the book a button is clicked in) and 提出_R8 beside it with filled forms."""
+    import shutil
+
+    book_path = tmp_path / "計画.xlsx"
+    shutil.copy(plan_path, book_path)
+    folder = tmp_path / "提出_R8"
+    folder.mkdir()
+    for dept in plan.departments[:departments]:
+        wb = build_department_workbook(plan, dept, 2026)
+        fill(wb)
+        wb.save(folder / f"R8_{dept}.xlsx")
+    return book_path

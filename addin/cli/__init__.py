@@ -230,19 +230,23 @@ def export_finance(report: str, out: str, csv_dir: str | None) -> None:
 @click.argument("report", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="公表資料を書き出すフォルダ")
 @click.option("--pdf", is_flag=True, help="各ブックの PDF も作る（LibreOffice が必要）")
-def publish(report: str, out: str, pdf: bool) -> None:
-    """集約結果から公表資料（公表_取組状況_R8.xlsx、委員会用の評価シート_R8.xlsx、オープンデータの CSV）を書き出す。
+@click.option("--db", "db", type=click.Path(exists=True, dir_okay=False),
+              help="履歴データベース（既定: 集約結果と同じフォルダの reform.db）。個票と過年度の評価に使う")
+def publish(report: str, out: str, pdf: bool, db: str | None) -> None:
+    """集約結果から公表資料（公表_取組状況_R8.xlsx、個票_R8.xlsx、委員会用の評価シート_R8.xlsx、オープンデータの CSV）を書き出す。
 
     Example: reform publish 集約_R8.xlsx --out 公表_R8 --pdf
     """
     from addin.jobs.publish import publish as run_publish, to_pdf
     from addin.outputs import check_outputs
 
-    check_outputs([("集約結果", report)], [("--out", out)])
-    written = run_publish(Path(report), Path(out))
-    for path in written:  # said before the PDFs, so a failed conversion still shows what was written
+    check_outputs([("集約結果", report), ("履歴データベース", db)], [("--out", out)])
+    published = run_publish(Path(report), Path(out), db=Path(db) if db else None)
+    for path in published.paths:  # said before the PDFs, so a failed conversion still shows what was written
         click.echo(str(path))
-    for path in to_pdf([p for p in written if p.suffix == ".xlsx"], Path(out)) if pdf else []:
+    for note in published.notes:
+        click.echo(note, err=True)
+    for path in to_pdf(published.books, Path(out)) if pdf else []:
         click.echo(str(path))
 
 

@@ -34,7 +34,9 @@ from addin.errors import OutputError, explain_os_error
 from addin.validation.codes import render
 from addin.validation.submission import Submission
 
-__all__ = ["History", "MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = ["History", "HISTORY_FILE", "MIGRATIONS", "SCHEMA_VERSION"]
+
+HISTORY_FILE = "reform.db"  # one per plan: every year's consolidation and the next year's forms use it
 
 MIGRATIONS: list[str] = [
     # 0 -> 1

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
+from addin.atomic import atomic_path
+
 __all__ = ["ExcelBook", "XlwingsBook", "caller_book", "XLWINGS_HINT"]
 
 XLWINGS_HINT = "xlwings がインストールされていません。コマンドプロンプトで pip install \"reform-addin[excel]\" を実行してください。"
@@ -42,6 +44,7 @@ class ExcelBook(Protocol):
     def activate(self, sheet: str) -> bool: ...
     def status(self, text: str | None) -> None: ...
     def alert(self, text: str, title: str = "行革進行管理") -> None: ...
+    def export_pdf(self, workbook: Path, pdf: Path) -> None: ...
 
 
 class XlwingsBook:
@@ -135,6 +138,17 @@ class XlwingsBook:
 
     def alert(self, text: str, title: str = "行革進行管理") -> None:
         self.book.app.alert(text, title=title)
+
+
+    def export_pdf(self, workbook: Path, pdf: Path) -> None:
+        # Excel's own PDF export (ExportAsFixedFormat, through xlwings), on the written workbook
+        # opened read-only in the same Excel, into a temporary file that replaces ``pdf`` when whole.
+        opened = self.book.app.books.open(str(workbook), read_only=True, update_links=False)
+        try:
+            with atomic_path(pdf) as tmp:
+                opened.to_pdf(str(tmp), show=False)
+        finally:
+            opened.close()
 
 
 def caller_book() -> XlwingsBook:

@@ -129,6 +129,31 @@ def _finance(ctx: Context) -> str:
     return "財政課向けの集計を書き出しました。\n" + "\n".join(str(p) for p in paths)
 
 
+def _publish(ctx: Context) -> str:
+    from addin.jobs.publish import publish
+
+    report = ctx.output_dir / f"集約_{ctx.year_label}.xlsx"
+    if not report.exists():
+        raise ReformError(f"集約結果 {report} がありません。先に「集約」を押してください。")
+    out = ctx.output_dir / f"公表_{ctx.year_label}"
+    published = publish(report, out, db=ctx.db)
+    notes = list(published.notes)
+    pdfs = []
+    for book in published.books:  # Excel's own PDF export: what the secretariat prints is what Excel shows
+        pdf = book.with_suffix(".pdf")
+        try:
+            ctx.book.export_pdf(book, pdf)
+            pdfs.append(pdf)
+        except Exception as exc:  # noqa: BLE001 - one PDF failing keeps the workbooks and the other PDFs
+            log.exception("PDF export failed: %s", book)
+            notes.append(f"{book.name} の PDF を作れませんでした（{type(exc).__name__}）。ブックを開いて"
+                         "「ファイル」→「エクスポート」→「PDF/XPS の作成」で保存してください。")
+    _record(ctx.book, "公表資料", [("出力先", out), *(("作成", p.name) for p in published.paths + pdfs),
+                                  *(("注意", n) for n in notes)])
+    return (f"公表資料 {len(published.paths)} 件と PDF {len(pdfs)} 件を作成しました。\n{out}"
+            + "".join(f"\n{n}" for n in notes))
+
+
 class _CheckTarget:
     """The open workbook as a :class:`addin.validation.marks.MarkTarget`: the library decides, the book applies."""
 
@@ -192,6 +217,7 @@ _PLAN_ACTIONS: dict[str, tuple[str, Callable[[Context], str]]] = {
     "btnConsolidate": ("集約", _consolidate),
     "btnGantt": ("工程表", _gantt),
     "btnFinance": ("財政課出力", _finance),
+    "btnPublish": ("公表資料", _publish),
 }
 _BOOK_ACTIONS: dict[str, tuple[str, Callable[[ExcelBook, Path], str | None]]] = {
     "btnCheck": ("入力チェック", _check),

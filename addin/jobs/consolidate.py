@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Iterable
 
 from addin.backup import make_backup
-from addin.consolidation.history import History
+from addin.consolidation.history import HISTORY_FILE, History
 from addin.consolidation.summary import Consolidation, summarize
 from addin.errors import OutputError, ReformError
 from addin.lock import LockTimeout, output_lock
@@ -71,7 +72,7 @@ def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out:
     wait for each other (``lock_timeout`` seconds at most, :mod:`addin.lock`).
     """
     out = Path(out)
-    db = Path(db_path) if db_path else out.parent / "reform.db"
+    db = Path(db_path) if db_path else out.parent / HISTORY_FILE
     plan = plan.in_year(year)  # the items reported this year; the report shows the others from plan.whole
     run = validate_inputs(plan, inputs, year)
     check_outputs([(PLAN, plan.source), *((SUBMISSION, f.path) for f in run.files)], [("--out", out), ("--db", db)])
@@ -105,9 +106,10 @@ def _consolidate_locked(plan: Plan, run: ValidationRun, year: int, out: Path, db
             effect_history=history.effect_parts(scope),
         )
         summary.report_issues = report_issues(previous, summary, out) + orphan_issues(orphans, out)
-        backup = backup_report(out) if out.exists() else None
+        keep = plan.settings.backup_keep  # 設定「バックアップの保存数」
+        backup = backup_report(out, keep=keep) if out.exists() else None
         write_report(summary, out, run=run)
-        db_backup = history.backup(make_backup) if history.has_year(scope, year) else None
+        db_backup = history.backup(partial(make_backup, keep=keep)) if history.has_year(scope, year) else None
         history.store(scope, plan.fingerprint, year, summary.submissions)
         history.store_grades(scope, year, [
             (r.item.item_id, r.self_grade, r.override.grade, r.override.committee_grade, r.grade,

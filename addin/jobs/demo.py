@@ -210,7 +210,7 @@ def _run_year(plan: Plan, data: DemoData, out: Path) -> list[Path]:
     result = _consolidate(plan, data, out)
     written += [result.report_path, out / f"集約_{label}.json", result.db_path]
     written += export_finance(result.report_path, out / f"財政課_{label}.xlsx", out / f"財政課CSV_{label}")
-    written += publish(result.report_path, out / f"公表_{label}")
+    written += publish(result.report_path, out / f"公表_{label}").paths
     return written
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from addin.consolidation.history import HISTORY_FILE
 from addin.fiscal import format_fiscal_year
 
 __all__ = ["HISTORY_FILE", "plan_folders", "history_path"]
-
-HISTORY_FILE = "reform.db"
 
 
 def _under(base: Path, value: str | None, default: str) -> Path:

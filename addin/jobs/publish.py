@@ -5,31 +5,74 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from addin.consolidation.history import HISTORY_FILE
 from addin.errors import ReformError
-from addin.reports.evaluation_sheet import write_evaluation_sheet
+from addin.reports.evaluation_sheet import evaluation_sheet_name, write_evaluation_sheet
 from addin.reports.finance import read_finance_tables
+from addin.reports.item_history import PlanHistory, load_plan_history
+from addin.reports.item_sheets import item_sheets_name, write_item_sheets
 from addin.reports.opendata import write_grades_csv, write_status_csv, write_table_csvs
-from addin.reports.publication import read_public_items, write_status_list
+from addin.reports.publication import read_public_items, read_report_settings, status_list_name, write_status_list
+from addin.vocab import YES
 
-__all__ = ["publish", "to_pdf", "NoConverter"]
+__all__ = ["Published", "publish", "to_pdf", "NoConverter", "publish_names"]
 
 
 class NoConverter(ReformError):
     """--pdf was asked for, but no LibreOffice is installed."""
 
 
-def publish(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None) -> list[Path]:
-    """Write the workbooks and CSVs of the publication set into ``out_dir``; returns their paths."""
+@dataclass
+class Published:
+    """What publish wrote, and what it could not write (in Japanese, for the user)."""
+
+    paths: list[Path]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def books(self) -> list[Path]:
+        return [p for p in self.paths if p.suffix == ".xlsx"]
+
+
+def publish_names(year: int) -> list[str]:
+    """The workbooks of the publication set, in the order they are written."""
+    return [status_list_name(year), item_sheets_name(year), evaluation_sheet_name(year)]
+
+
+def publish(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None,
+            db: str | os.PathLike | None = None) -> Published:
+    """Write the workbooks and CSVs of the publication set into ``out_dir``.
+
+    Earlier years (個票, 過年度評価, 効果額 by year) come from the history database ``db``,
+    by default the ``reform.db`` beside the report; without it the rest is still written and a
+    note says why 個票 is missing.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     info, tables = read_finance_tables(report, made)
     items = read_public_items(report)
-    return [write_status_list(report, out_dir, made), write_status_csv(items, info.year, out_dir),
-            write_grades_csv(items, info.year, out_dir), *write_table_csvs(tables, info.year, out_dir),
-            write_evaluation_sheet(report, out_dir, made)]
+    comments = read_report_settings(report).get("コメントの公表") == YES
+    notes: list[str] = []
+    try:
+        history = load_plan_history(Path(db) if db else Path(report).parent / HISTORY_FILE, info.plan_name, info.year)
+    except ReformError as exc:
+        history = None
+        notes.append(f"個票（{item_sheets_name(info.year)}）は作成していません。{exc}")
+    paths = [write_status_list(report, out_dir, made)]
+    if history is not None:
+        paths.append(write_item_sheets(history, items, out_dir, info.plan_name, info.made, comments, info.author))
+    paths.append(write_evaluation_sheet(report, out_dir, made, _grades(history)))
+    paths += [write_status_csv(items, info.year, out_dir), write_grades_csv(items, info.year, out_dir),
+              *write_table_csvs(tables, info.year, out_dir, history)]
+    return Published(paths, notes)
+
+
+def _grades(history: PlanHistory | None) -> dict[str, dict[int, str | None]]:
+    return {item_id: record.grades for item_id, record in history.records.items()} if history else {}
 
 
 def to_pdf(books: list[Path], out_dir: Path) -> list[Path]:

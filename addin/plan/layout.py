@@ -32,6 +32,8 @@ SETTING_ROWS = {
     "提出期限": "deadline",
     "提出先": "submit_to",
     "問合せ先": "contact",
+    "コメントの公表": "publish_comments",
+    "バックアップの保存数": "backup_keep",
 }
 REQUIRED_SETTINGS = ("計画名", "団体名", "開始年度", "終了年度")
 

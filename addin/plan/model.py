@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from addin.backup import KEEP
 from addin.fiscal import fiscal_years, format_fiscal_year
 from addin.normalize import normalize_name
 from addin.plan.revisions import EffectTarget, Revision, YearTarget
@@ -73,6 +74,9 @@ class Settings:
     deadline: object = None
     submit_to: str | None = None
     contact: str | None = None
+    # 事務局コメント and 委員会意見 in the public 個票 (the committee's 評価シート always has them).
+    publish_comments: bool = False
+    backup_keep: int = KEEP  # backups of the report and of the history database kept, oldest removed first
 
 
 @dataclass(frozen=True)
@@ -341,11 +345,11 @@ class Plan:
         return result
 
     def bars_for(self, item: Item) -> list[Bar]:
-        """An item's schedule bars; an item with none spans the whole period."""
+        """An item's schedule bars; an item with none spans its years (the period, or its 開始年度～終了年度)."""
         bars = self.bars_by_item.get(item.item_id)
         if bars:
             return bars
-        return [Bar(item.item_id, item.name, self.settings.start_year, self.settings.end_year)]
+        return [Bar(item.item_id, item.name, self.first_year(item), self.last_year(item))]
 
     @cached_property
     def fingerprint(self) -> str:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
+from addin.backup import KEEP
 from addin.errors import PlanError, PlanProblem, UnreadableWorkbook
 from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from addin.normalize import NotANumber, clean_text, fold_width, normalize_id, parse_number
@@ -15,6 +16,7 @@ from addin.plan.life import (LifeCells, check_item_lives, read_effect_targets, r
                              read_year_targets)
 from addin.plan.spellings import DepartmentSpellings
 from addin.plan.model import IMPROVEMENT, KPI_METHODS, Bar, Item, Kpi, Plan, Settings, split_departments
+from addin.vocab import NO, YES
 from addin.xlsx.guard import open_calamine, reading  # the hardened opener: size, zip-bomb and XML checks
 from addin.xlsx.tables import Table, find_table, missing_headers
 
@@ -102,6 +104,10 @@ class _Reader:
                 fields[field_name] = None if clean_text(value) is None else self.year(S.SETTINGS_SHEET, cell, value, label)
             elif field_name == "deadline" and isinstance(value, (_dt.date, _dt.datetime)):
                 fields[field_name] = value  # a date cell: letters write it in 和暦
+            elif field_name == "publish_comments":
+                fields[field_name] = self.yes_no(cell, value, label)
+            elif field_name == "backup_keep":
+                fields[field_name] = self.count(cell, value, label, default=KEEP)
             else:
                 fields[field_name] = clean_text(value)
         start, end = fields["start_year"], fields["end_year"]
@@ -114,6 +120,28 @@ class _Reader:
         if report is not None and not start <= report <= end:
             self.problem(S.SETTINGS_SHEET, values["報告年度"][1], f"報告年度（{format_fiscal_year(report)}）が計画期間（{format_fiscal_year(start)}～{format_fiscal_year(end)}）の外です。")
         return Settings(**fields)  # type: ignore[arg-type]
+
+    def yes_no(self, cell: str | None, value: object, label: str) -> bool:
+        """する / しない (blank = しない)."""
+        text = clean_text(value)
+        if text is None or text == NO:
+            return False
+        if text != YES:
+            self.problem(S.SETTINGS_SHEET, cell, f"「{label}」は「{YES}」か「{NO}」で入力してください（今は「{text}」）。")
+        return text == YES
+
+    def count(self, cell: str | None, value: object, label: str, default: int) -> int:
+        """A whole number of 1 or more (blank = ``default``)."""
+        try:
+            number = parse_number(value)
+        except NotANumber:
+            number = 0
+        if number is None:
+            return default
+        if number < 1 or number != int(number):
+            self.problem(S.SETTINGS_SHEET, cell, f"「{label}」は1以上の整数で入力してください（今は「{clean_text(value)}」）。")
+            return default
+        return int(number)
 
     def items(self, workbook) -> list[Item]:
         table = self.table(workbook, S.ITEMS_SHEET, S.ITEM_HEADERS, S.ITEM_OPTIONAL)

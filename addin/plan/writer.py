@@ -13,7 +13,7 @@ from addin.atomic import atomic_write
 from addin.fiscal import format_fiscal_year
 from addin.plan import layout as S
 from addin.plan.model import KPI_METHODS, Plan
-from addin.vocab import ITEM_STATES, REVISION_KINDS
+from addin.vocab import ITEM_STATES, NO, REVISION_KINDS, YES
 from addin.xlsx.styles import BODY_FONT, THIN_BORDER, WRAP_TOP, set_widths, setup_print, style_header_row
 
 __all__ = ["plan_workbook_bytes", "write_plan"]
@@ -48,8 +48,13 @@ def build_plan_workbook(plan: Plan) -> Workbook:
         ["報告年度", format_fiscal_year(s.report_year) if s.report_year else None],
         ["提出フォルダ", s.submit_folder], ["出力フォルダ", s.output_folder],
         ["提出期限", s.deadline], ["提出先", s.submit_to], ["問合せ先", s.contact],
+        ["コメントの公表", YES if s.publish_comments else NO], ["バックアップの保存数", s.backup_keep],
     ]
-    _table_sheet(wb, S.SETTINGS_SHEET, S.SETTINGS_HEADERS, settings_rows, [16, 60])
+    settings = _table_sheet(wb, S.SETTINGS_SHEET, S.SETTINGS_HEADERS, settings_rows, [16, 60])
+    comments_row = 2 + [r[0] for r in settings_rows].index("コメントの公表")
+    rule = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
+    rule.add(f"B{comments_row}")
+    settings.add_data_validation(rule)
     item_rows = [[i.item_id, i.pillar, i.area, i.number, i.name, "○" if i.continuing else None, i.content,
                   i.actions, "\n".join(i.in_charge), i.state, _year(i.start_year), _year(i.end_year), i.merged_into,
                   i.repeat_of] for i in plan.items]

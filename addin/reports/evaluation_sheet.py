@@ -1,7 +1,8 @@
 """評価シート_R8.xlsx: the committee's evaluation sheet (seed 002) from a consolidated report.
 
 Per item: No., 改革項目, 担当課, 取組内容, 成果及び効果 (KPI change and 効果額), 個別評価
-(each department's self-grade), 事務局評価（案）and 事務局コメント, and empty 委員会評価 /
+(each department's self-grade), 過年度評価 (the final grade of each earlier year, from the
+history database when there is one), 事務局評価（案）and 事務局コメント, and empty 委員会評価 /
 委員会意見 cells the committee fills in (a dropdown of A/B/C/-). A second sheet holds the
 grading criteria. The committee's sheet always carries the secretariat's comment.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Mapping
 
 from openpyxl.utils import get_column_letter
 
@@ -26,11 +28,11 @@ from addin.vocab import GRADES
 from addin.xlsx.styles import BODY_FONT, CENTER, INPUT_FILL, THIN_BORDER, TITLE_FONT, WRAP_TOP
 from addin.xlsx.writer import ReportBook, write_book
 
-__all__ = ["EVALUATION_HEADERS", "CRITERIA_SHEET", "outcomes", "write_evaluation_sheet", "evaluation_sheet_name"]
+__all__ = ["EVALUATION_HEADERS", "CRITERIA_SHEET", "outcomes", "write_evaluation_sheet", "evaluation_sheet_name", "earlier_grades"]
 
-EVALUATION_HEADERS = ("No.", "改革項目", "担当課", "取組内容", "成果及び効果", "個別評価", "事務局評価（案）", "事務局コメント",
-                      "委員会評価", "委員会意見")
-_WIDTHS = (4, 14, 8, 21, 19, 10, 7, 14, 7, 14)
+EVALUATION_HEADERS = ("No.", "改革項目", "担当課", "取組内容", "成果及び効果", "個別評価", "過年度評価", "事務局評価（案）",
+                      "事務局コメント", "委員会評価", "委員会意見")
+_WIDTHS = (4, 14, 8, 21, 19, 10, 8, 7, 13, 7, 14)
 CRITERIA_SHEET = "評価の判断基準"
 
 
@@ -82,18 +84,25 @@ def _add_criteria(book: ReportBook) -> None:
     sheet.print_setup(header_rows=(HEADER_ROW, HEADER_ROW))
 
 
-def _fill(book: ReportBook, items: list[PublicItem], found: dict[str, str], plan_name: str, year: int,
-          made: date) -> None:
+def earlier_grades(grades: Mapping[str, Mapping[int, str | None]], year: int) -> dict[str, str]:
+    """項目ID → 「R8：B」 lines of every year before ``year`` that has a final grade."""
+    return {item_id: "\n".join(f"{format_fiscal_year(y)}：{g}" for y, g in sorted(by_year.items()) if y < year and g)
+            for item_id, by_year in grades.items()}
+
+
+def _fill(book: ReportBook, items: list[PublicItem], found: dict[str, str], earlier: dict[str, str], plan_name: str,
+          year: int, made: date) -> None:
     title = f"{plan_name}　{format_fiscal_year_long(year)} 評価シート".strip("　")
     body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     grade = book.style(font=BODY_FONT, alignment=CENTER, border=THIN_BORDER)
     typed_grade = book.style(font=BODY_FONT, alignment=CENTER, border=THIN_BORDER, fill=INPUT_FILL)
     typed = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER, fill=INPUT_FILL)
-    styles = [grade, body, body, body, body, body, grade, body, typed_grade, typed]
+    styles = [grade, body, body, body, body, body, grade, grade, body, typed_grade, typed]
 
     def values(item: PublicItem) -> list[object]:
-        return [item.number, item.name, item.in_charge, item.status, found.get(item.item_id), item.self_grade.replace(" 【", "\n【"),
-                item.secretariat_grade or item.grade, item.comment, None, None]
+        return [item.number, item.name, item.in_charge, item.status, found.get(item.item_id),
+                item.self_grade.replace(" 【", "\n【"), earlier.get(item.item_id), item.secretariat_grade or item.grade,
+                item.comment, None, None]
 
     sheet, last = grouped_sheet(book, "評価シート", title, made, EVALUATION_HEADERS, _WIDTHS, items, values, styles)
     letter = get_column_letter(EVALUATION_HEADERS.index("委員会評価") + 1)
@@ -102,11 +111,13 @@ def _fill(book: ReportBook, items: list[PublicItem], found: dict[str, str], plan
     _add_criteria(book)
 
 
-def write_evaluation_sheet(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None) -> Path:
-    """Write 評価シート_R8.xlsx into ``out_dir``; returns its path."""
+def write_evaluation_sheet(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None,
+                           grades: Mapping[str, Mapping[int, str | None]] | None = None) -> Path:
+    """Write 評価シート_R8.xlsx into ``out_dir``; ``grades`` {項目ID: {year: final}} from the history; returns its path."""
     info, tables = read_finance_tables(report, made)
     items = read_public_items(report)
     out = Path(out_dir) / evaluation_sheet_name(info.year)
-    return write_book(out, lambda book: _fill(book, items, outcomes(tables, info.year), info.plan_name, info.year,
-                                              info.made),
+    earlier = earlier_grades(grades or {}, info.year)
+    return write_book(out, lambda book: _fill(book, items, outcomes(tables, info.year), earlier, info.plan_name,
+                                              info.year, info.made),
                       title=f"{info.plan_name} {format_fiscal_year(info.year)} 評価シート".strip(), author=info.author)

@@ -16,11 +16,13 @@ from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from addin.reports.effects import EFFECTS_SHEET
 from addin.reports.finance import neutralize
 from addin.reports.finance_book import FinanceTable
+from addin.reports.item_history import PlanHistory
 from addin.reports.kpi import KPI_SHEET
 from addin.reports.publication import PublicItem
+from addin.vocab import EFFECT_CONFIRMED, EFFECT_ESTIMATED
 
 __all__ = ["STATUS_CSV_HEADERS", "GRADES_CSV_HEADERS", "KPI_CSV_HEADERS", "EFFECTS_CSV_HEADERS", "write_status_csv",
-           "write_grades_csv", "write_table_csvs", "kpi_records", "effect_records", "write_csv"]
+           "write_grades_csv", "write_table_csvs", "kpi_records", "effect_records", "history_effect_records", "write_csv"]
 
 STATUS_CSV_HEADERS = ("項目ID", "重点項目", "取組", "改革項目", "所管課", "取組状況", "今後の課題・方向性")
 
@@ -103,15 +105,32 @@ def effect_records(table: FinanceTable, year: int) -> list[list[object]]:
     return rows
 
 
-def write_table_csvs(tables: list[FinanceTable], year: int, out_dir: str | os.PathLike) -> list[Path]:
-    """KPI_R8.csv and 効果額_R8.csv from the report's KPI一覧 and 効果額集計."""
+def history_effect_records(history: PlanHistory) -> list[list[object]]:
+    """Every item's 効果額 by plan year from the history: the target, the actual and whether it is 確定 or 見込み."""
+    rows = []
+    for item_id, record in history.records.items():
+        for y, effect in sorted(record.trend.by_year.items()):
+            if effect.target is None and effect.actual is None:
+                continue  # a year with neither is not a record (never a 0)
+            certainty = (EFFECT_ESTIMATED if effect.estimate else EFFECT_CONFIRMED) if effect.actual is not None else None
+            rows.append([item_id, format_fiscal_year(y), effect.target, effect.actual, certainty])
+    return rows
+
+
+def write_table_csvs(tables: list[FinanceTable], year: int, out_dir: str | os.PathLike,
+                     history: PlanHistory | None = None) -> list[Path]:
+    """KPI_R8.csv from the report's KPI一覧; 効果額_R8.csv from the history (every year, targets, 確定・見込)
+    or, without one, from the report's 効果額集計 (this year's actuals only)."""
     by_sheet = {t.sheet: t for t in tables}
     tag = format_fiscal_year(year)
     written = []
     if KPI_SHEET in by_sheet:
         written.append(write_csv(Path(out_dir) / f"KPI_{tag}.csv", KPI_CSV_HEADERS,
                                  kpi_records(by_sheet[KPI_SHEET], year)))
-    if EFFECTS_SHEET in by_sheet:
+    if history is not None:
+        written.append(write_csv(Path(out_dir) / f"効果額_{tag}.csv", EFFECTS_CSV_HEADERS,
+                                 history_effect_records(history)))
+    elif EFFECTS_SHEET in by_sheet:
         written.append(write_csv(Path(out_dir) / f"効果額_{tag}.csv", EFFECTS_CSV_HEADERS,
                                  effect_records(by_sheet[EFFECTS_SHEET], year)))
     return written

@@ -20,13 +20,13 @@ from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_d
 from addin.reports.common import header_cells, row_height
 from addin.reports.finance import ReportError, read_finance_tables
 from addin.reports.previous import cell_text
-from addin.reports.workbook import PLAN_HEADERS, PLAN_SHEET
+from addin.reports.workbook import PLAN_HEADERS, PLAN_SHEET, SETTINGS_SHEET
 from addin.reports.status import COMMITTEE_GRADE, FINAL_GRADE, OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET
 from addin.xlsx.styles import BODY_FONT, BOLD_FONT, CENTER, SECTION_FILL, THIN_BORDER, TITLE_FONT, WRAP_TOP
 from addin.xlsx.tables import find_table
 from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 
-__all__ = ["PublicItem", "grouped_sheet", "HEADER_ROW", "read_public_items", "public_headers", "write_status_list", "status_list_name"]
+__all__ = ["PublicItem", "grouped_sheet", "HEADER_ROW", "read_public_items", "read_report_settings", "public_headers", "write_status_list", "status_list_name"]
 
 _READ = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "今後の課題・方向性", FINAL_GRADE)
 _OPTIONAL = ("推進内容", "主な取組", "自己評価", OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE)  # empty when absent
@@ -96,6 +96,22 @@ def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
                                 get(FINAL_GRADE), " ".join(get("自己評価").split("\n")), get(OVERRIDE_GRADE),
                                 get(COMMITTEE_GRADE), get(OVERRIDE_COMMENT)))
     return items
+
+
+def read_report_settings(path: str | os.PathLike) -> dict[str, str]:
+    """The plan settings the report was made with (its hidden 設定 sheet); {} for a report made before it existed."""
+    from addin.xlsx.guard import open_calamine, reading
+
+    path = Path(path)
+    try:
+        book = open_calamine(path, sheets=(SETTINGS_SHEET,))
+        if SETTINGS_SHEET not in book.sheet_names:
+            return {}
+        with reading(path):
+            rows = book.get_sheet_by_name(SETTINGS_SHEET).to_python(skip_empty_area=False)
+    except UnreadableWorkbook as exc:
+        raise ReportError(f"{path}: 集約結果を開けません。{exc.reason}") from exc
+    return {cell_text(row[0]): cell_text(row[1]) for row in rows[1:] if len(row) >= 2 and cell_text(row[0])}
 
 
 def _plan_texts(book, path: Path) -> dict[str, dict[str, str]]:

@@ -29,8 +29,9 @@ from addin.reports.tracker import add_tracker_sheet
 from addin.validation.submission import ValidationRun
 from addin.vocab import PROGRESS_ATTENTION
 from addin.xlsx.writer import ReportBook, write_book
+from addin.vocab import NO, YES
 
-__all__ = ["REPORT_SHEETS", "PLAN_SHEET", "PLAN_HEADERS", "write_report", "read_overrides", "backup_report", "backup_name",
+__all__ = ["REPORT_SHEETS", "PLAN_SHEET", "PLAN_HEADERS", "SETTINGS_SHEET", "write_report", "read_overrides", "backup_report", "backup_name",
            "progress_by_item"]
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def _add_sheets(book: ReportBook, summary: Consolidation, run: ValidationRun | N
         digest.write_row(index, values)
     digest.ws.very_hidden()
     _add_plan_sheet(book, summary)
+    _add_settings_sheet(book, summary.plan.settings)
 
 
 PLAN_SHEET = "_計画"  # very hidden: the plan texts publish needs (it reads no plan workbook)
@@ -95,6 +97,19 @@ def _add_plan_sheet(book: ReportBook, summary: Consolidation) -> None:
     for index, result in enumerate(summary.items, start=2):
         item = result.item
         sheet.write_row(index, [item.item_id, item.content or None, item.actions or None])
+    sheet.ws.very_hidden()
+
+
+SETTINGS_SHEET = "_設定"  # very hidden: the plan settings publish follows (コメントの公表)
+
+
+def _add_settings_sheet(book: ReportBook, settings) -> None:
+    sheet = book.add_sheet(SETTINGS_SHEET)
+    sheet.write_row(1, ("項目", "値"))
+    rows = (("計画名", settings.plan_name), ("団体名", settings.municipality),
+            ("コメントの公表", YES if settings.publish_comments else NO))
+    for index, values in enumerate(rows, start=2):
+        sheet.write_row(index, values)
     sheet.ws.very_hidden()
 
 
@@ -116,6 +131,7 @@ def read_overrides(path: str | os.PathLike) -> dict[str, Override]:
         return {}
 
 
-def backup_report(path: str | os.PathLike, when: datetime | None = None) -> Path:
-    """Copy the previous report beside itself with a timestamp (``集約.20261122-153000.bak.xlsx``), rotated."""
-    return make_backup(Path(path), when=when)
+def backup_report(path: str | os.PathLike, when: datetime | None = None, keep: int | None = None) -> Path:
+    """Copy the previous report beside itself with a timestamp (``集約.20261122-153000.bak.xlsx``), rotated
+    to the newest ``keep`` (default :data:`addin.backup.KEEP`)."""
+    return make_backup(Path(path), when=when, keep=keep)

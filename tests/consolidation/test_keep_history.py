@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -126,11 +127,9 @@ def test_backups_are_rotated_keeping_the_newest(tmp_path):
     assert backups_of(report) == [made[-1]]
 
 
-def test_report_and_database_backups_both_rotate(tmp_path, monkeypatch):
-    import addin.backup
-
-    monkeypatch.setattr(addin.backup, "KEEP", 2)
+def test_report_and_database_backups_both_rotate_to_the_number_set(tmp_path):
     plan = small_plan()
+    plan = replace(plan, settings=replace(plan.settings, backup_keep=2))  # 設定「バックアップの保存数」 2
     _submit(plan, tmp_path / "in")
     out, db = tmp_path / "集約.xlsx", tmp_path / "reform.db"
     for _run in range(4):

@@ -10,7 +10,7 @@ from addin.xlsx.styles import INPUT_FILL
 from tests import standin
 from tests.fake_book import FakeBook
 
-RIBBON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings",
+RIBBON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnPublish", "btnCheck", "btnSettings",
               "btnDoctor"}
 
 

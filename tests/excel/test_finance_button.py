@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 
 import openpyxl
 
@@ -12,20 +11,8 @@ from tests import standin
 from tests.fake_book import FakeBook
 
 
-def _plan_with_submissions(plan, plan_path, tmp_path):
-    book_path = tmp_path / "計画.xlsx"
-    shutil.copy(plan_path, book_path)
-    folder = tmp_path / "提出_R8"
-    folder.mkdir()
-    for dept in plan.departments[:3]:
-        wb = standin.build_department_workbook(plan, dept, 2026)
-        standin.fill(wb)
-        wb.save(folder / f"R8_{dept}.xlsx")
-    return book_path
-
-
 def test_finance_button_after_consolidation(plan, plan_path, tmp_path):
-    book = FakeBook(_plan_with_submissions(plan, plan_path, tmp_path))
+    book = FakeBook(standin.plan_book_with_submissions(plan, plan_path, tmp_path))
     before = dispatch("btnFinance", book)
     assert "先に「集約」を押してください" in before and book.alerts[-1] == before
     dispatch("btnConsolidate", book)

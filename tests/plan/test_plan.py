@@ -132,3 +132,26 @@ def test_fingerprint_ignores_int_versus_float(plan):
     floats = [dataclasses.replace(k, baseline=float(k.baseline), target=float(k.target)) for k in plan.kpis]
     again = dataclasses.replace(plan, kpis=floats)
     assert again.fingerprint == plan.fingerprint
+
+
+def _setting_row(wb, label: str) -> int:
+    return next(c.row for c in wb["設定"]["A"] if c.value == label)
+
+
+def test_publication_and_backup_settings_are_read_and_checked(plan_path, tmp_path):
+    settings = read_plan(plan_path).settings
+    assert settings.publish_comments is False and settings.backup_keep == 10  # written by sample-plan as しない, 10
+
+    def edit(wb):
+        wb["設定"][f"B{_setting_row(wb, 'コメントの公表')}"] = "公開"
+        wb["設定"][f"B{_setting_row(wb, 'バックアップの保存数')}"] = "0"
+    error = _broken(plan_path, tmp_path, edit)
+    messages = {p.message for p in error.problems if p.sheet == "設定"}
+    assert any("「コメントの公表」は「する」か「しない」" in m and "公開" in m for m in messages)
+    assert any("「バックアップの保存数」は1以上の整数" in m for m in messages)
+    wb = openpyxl.load_workbook(plan_path)
+    wb["設定"][f"B{_setting_row(wb, 'コメントの公表')}"] = "する"
+    wb["設定"][f"B{_setting_row(wb, 'バックアップの保存数')}"] = "３"  # typed full-width
+    wb.save(tmp_path / "ok.xlsx")
+    changed = read_plan(tmp_path / "ok.xlsx").settings
+    assert changed.publish_comments is True and changed.backup_keep == 3

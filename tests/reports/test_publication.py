@@ -39,7 +39,7 @@ def summary(plan):
 @pytest.fixture(scope="module")
 def published(summary, tmp_path_factory) -> list[Path]:
     report = write_report(summary, tmp_path_factory.mktemp("report") / "集約_R8.xlsx")
-    return publish(report, report.parent / "公表", made=MADE)
+    return publish(report, report.parent / "公表", made=MADE).paths
 
 
 def _rows(path: Path) -> list[list[object]]:
@@ -80,7 +80,7 @@ def test_status_list_carries_the_final_grade(published, summary):
 
 
 def test_status_csv_is_one_record_per_line(published, summary):
-    path = published[1]
+    path = next(p for p in published if p.suffix == ".csv")
     assert path.name == "取組状況_R8.csv"
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
@@ -136,7 +136,7 @@ def test_kpi_csv_is_long_format_up_to_this_year(summary, tmp_path):
     department = next(d for d in plan.departments if kpi in plan.kpis_led_by(d))
     subs = [submission(plan, department, 2026, {}, {kpi.name: 7})]
     report = write_report(summarize(plan, 2026, subs), tmp_path / "集約_R8.xlsx")
-    path = next(p for p in publish(report, tmp_path / "out", made=MADE) if p.name == "KPI_R8.csv")
+    path = next(p for p in publish(report, tmp_path / "out", made=MADE).paths if p.name == "KPI_R8.csv")
     records = _records(path)
     assert tuple(records[0]) == KPI_CSV_HEADERS
     assert [r[:5] for r in records[1:]] == [[kpi.item_id, kpi.name, kpi.unit or "", "R8", "7"]]
@@ -149,7 +149,7 @@ def test_effects_csv_lists_the_items_with_an_effect(summary, tmp_path):
     subs = [submission(plan, department, 2026, {item.item_id: {"effect": 1500}}, {})]
     result = summarize(plan, 2026, subs)
     report = write_report(result, tmp_path / "集約_R8.xlsx")
-    path = next(p for p in publish(report, tmp_path / "out", made=MADE) if p.name == "効果額_R8.csv")
+    path = next(p for p in publish(report, tmp_path / "out", made=MADE).paths if p.name == "効果額_R8.csv")
     records = _records(path)
     assert tuple(records[0]) == EFFECTS_CSV_HEADERS
     expected = [[r.item.item_id, "R8", f"{r.effect:g}"] for r in result.items if r.effect is not None]
@@ -187,7 +187,7 @@ def test_evaluation_sheet_shows_kpi_change_and_effect(summary, tmp_path):
     item = next(i for i in plan.items_for(department) if i.item_id == kpi.item_id)
     subs = [submission(plan, department, 2026, {item.item_id: {"effect": 2500}}, {kpi.name: 7})]
     report = write_report(summarize(plan, 2026, subs), tmp_path / "集約_R8.xlsx")
-    path = next(p for p in publish(report, tmp_path / "out", made=MADE) if p.name == "評価シート_R8.xlsx")
+    path = next(p for p in publish(report, tmp_path / "out", made=MADE).paths if p.name == "評価シート_R8.xlsx")
     rows = [list(r) for r in openpyxl.load_workbook(path)["評価シート"].iter_rows(values_only=True)]
     row = next(r for r in rows if r[1] == item.name)
     outcome = row[EVALUATION_HEADERS.index("成果及び効果")]

@@ -39,7 +39,7 @@ BOOKS = {"公表_取組状況_R8.xlsx": "改革項目", "評価シート_R8.xlsx
 def written(summary, tmp_path_factory):
     root = tmp_path_factory.mktemp("publish")
     report = write_report(summary, root / "集約_R8.xlsx")
-    return publish(report, root / "out", made=MADE)
+    return publish(report, root / "out", made=MADE).paths
 
 
 @pytest.fixture(scope="module", params=sorted(BOOKS))

@@ -19,7 +19,7 @@ from addin.xlam.vbaproject import decrypt_project_data, encrypt_project_data
 
 REPO = Path(__file__).resolve().parents[2]
 MACROS = REPO / "macros"
-BUTTON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnCheck", "btnSettings",
+BUTTON_IDS = {"btnGenerate", "btnValidate", "btnConsolidate", "btnGantt", "btnFinance", "btnPublish", "btnCheck", "btnSettings",
               "btnDoctor"}
 XLWINGS_MODULES = {"xlwings", "Dictionary"}  # taken from the installed xlwings at build time
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
@@ -127,7 +127,7 @@ def test_ribbon_xml_is_well_formed_with_every_button():
     groups = {g.getAttribute("label"): [b.getAttribute("label") for b in g.getElementsByTagName("button")]
               for g in doc.getElementsByTagName("group")}
     assert groups == {
-        "事務局": ["様式作成", "検証", "集約", "工程表", "財政課出力", "設定"],
+        "事務局": ["様式作成", "検証", "集約", "工程表", "財政課出力", "公表資料", "設定"],
         "各課": ["入力チェック"],
         "アドイン": ["動作確認"],
     }
@@ -150,7 +150,7 @@ def test_ribbon_the_vba_and_the_python_dispatch_agree_on_every_button():
 # (Office 2016, 2019, Microsoft 365 Current, Monthly Enterprise and Semi-Annual Enterprise Channel),
 # checked 2026-12-02. ChartTypeBarInsertGallery is only in the Office 2013 list.
 ICONS_IN_EVERY_LIST = {"FileNew", "DataValidation", "Consolidate", "ChartTypeColumnInsertGallery", "FileSaveAs",
-                       "PropertySheet", "DataValidationCircleInvalid", "ErrorChecking"}
+                       "PropertySheet", "DataValidationCircleInvalid", "ErrorChecking", "FileSaveAsPdfOrXps"}
 
 
 def test_ribbon_icons_are_names_of_the_office_icon_lists():

@@ -1,0 +1,171 @@
+"""個票 and the history-backed parts of the publication set, over an R8 → R9 cycle with a revised plan.
+
+Numbers are checked against what the cycle typed into the forms and the plan's targets.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import hostile
+import openpyxl
+import pytest
+from cycle import CONBINI, EFFECT_TARGETS, R8, R9, R10, build_cycle, estimated
+from pdfpages import FULL_WIDTH, page_text, pdf_pages
+
+from addin.jobs.publish import publish
+from addin.reports.evaluation_sheet import EVALUATION_HEADERS
+from addin.reports.item_history import load_plan_history
+from addin.reports.item_sheets import INDEX_SHEET, write_item_sheets
+from addin.reports.opendata import EFFECTS_CSV_HEADERS
+from addin.reports.publication import read_public_items, read_report_settings
+
+MADE = date(2027, 12, 2)
+R9_ITEMS = ["1-(1)-1", "1-(2)-1", "1-(2)-2", "2-(1)-1"]  # active in R9, the 再掲 2-(1)-2 and the completed 1-(1)-2 left out
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    return build_cycle(tmp_path_factory.mktemp("cycle"))
+
+
+@pytest.fixture(scope="module")
+def published(cycle):
+    return publish(cycle["tmp"] / "出力" / "集約_R9.xlsx", cycle["tmp"] / "公表_R9", made=MADE)
+
+
+def _sheet_rows(ws) -> list[list[object]]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def _row(rows, first: str) -> list[object]:
+    return next(r for r in rows if r[0] == first or (isinstance(r[0], str) and r[0].startswith(first)))
+
+
+def _typed(typed, item_id):
+    return sum(v for (i, _d), v in typed.items() if i == item_id) or None
+
+
+def test_one_sheet_per_active_item_and_an_index(published):
+    path = next(p for p in published.paths if p.name == "個票_R9.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [INDEX_SHEET, *R9_ITEMS]
+    for name in R9_ITEMS:
+        ws = wb[name]
+        assert ws.page_setup.orientation == "portrait" and ws.page_setup.paperSize == 9  # A4
+        setup = ws.page_setup  # one page wide (1 is the default, left out of the file), as many pages down as needed
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+    index = _sheet_rows(wb[INDEX_SHEET])
+    assert [r[0] for r in index[3:3 + len(R9_ITEMS)]] == R9_ITEMS
+    assert published.notes == []
+
+
+def test_the_item_sheet_shows_every_year_against_its_targets(published, cycle):
+    wb = openpyxl.load_workbook(next(p for p in published.paths if p.name == "個票_R9.xlsx"))
+    rows = _sheet_rows(wb["1-(1)-1"])
+    header = _row(rows, "区分")  # the first year table with 区分 is 財政効果額
+    col = {name: i for i, name in enumerate(header) if name}
+    target, actual = _row(rows, "目標"), _row(rows, "実績")
+    assert [target[col[y]] for y in ("R8", "R9", "R10")] == [EFFECT_TARGETS["1-(1)-1"][y] for y in (R8, R9, R10)]
+    r8, r9 = _typed(cycle["typed8"], "1-(1)-1"), _typed(cycle["typed9"], "1-(1)-1")
+    assert [actual[col["R8"]], actual[col["R9"]], actual[col["R10"]]] == [r8, r9, None]
+    assert actual[col["累計（R9まで）"]] == r8 + r9 and target[col["累計（R9まで）"]] == 500 + 600
+    assert actual[col["達成率"]] == pytest.approx((r8 + r9) / 1100, abs=1e-6)
+    kpi = next(r for r in rows if isinstance(r[0], str) and r[0].startswith(CONBINI[1]))
+    kpi_header = _row(rows, "指標（実績）")
+    kcol = {name: i for i, name in enumerate(kpi_header) if name}
+    assert (kpi[kcol["R8"]], kpi[kcol["R9"]], kpi[kcol["目標値"]]) == (26, 27, 35)  # the R9 plan's raised target
+    assert kpi[kcol["達成率（R9）"]] == pytest.approx((27 - 24) / (35 - 24), abs=1e-6)
+    single = rows[rows.index(kpi) + 1]
+    assert single[0].strip() == "単年度目標" and single[kcol["R9"]] == 28
+    statuses = [r for r in rows if r[0] in ("R8", "R9") and isinstance(r[2], str) and "年度に進めた" in r[2]]
+    assert {(r[0], r[1]) for r in statuses} == {(y, d) for (i, d) in cycle["typed8"] if i == "1-(1)-1" for y in ["R8"]} \
+        | {(y, d) for (i, d) in cycle["typed9"] if i == "1-(1)-1" for y in ["R9"]}
+    grades = _row(rows, "評価（確定）")
+    assert grades[col["R8"]] == "B" and grades[col["R9"]] == "B"
+
+
+def test_a_new_item_has_no_earlier_year_and_an_estimate_is_marked(published, cycle):
+    wb = openpyxl.load_workbook(next(p for p in published.paths if p.name == "個票_R9.xlsx"))
+    rows = _sheet_rows(wb["1-(2)-2"])
+    col = {name: i for i, name in enumerate(_row(rows, "区分")) if name}
+    assert _row(rows, "実績")[col["R8"]] is None  # new in R9: nobody reported R8, a blank and never 0
+    assert not any(r[0] == "R8" for r in rows)
+    ws = wb["2-(1)-1"]
+    rows = _sheet_rows(ws)
+    col = {name: i for i, name in enumerate(_row(rows, "区分")) if name}
+    number = rows.index(_row(rows, "実績")) + 1
+    assert any(estimated("2-(1)-1", d, R9) for (_i, d) in cycle["typed9"])
+    assert "＊" in ws.cell(number, col["R9"] + 1).number_format
+    assert "＊" not in ws.cell(number, col["R8"] + 1).number_format
+
+
+def test_no_internal_text_and_no_comment_unless_the_plan_says_so(published):
+    wb = openpyxl.load_workbook(next(p for p in published.paths if p.name == "個票_R9.xlsx"))
+    text = " ".join(str(v) for ws in wb for r in _sheet_rows(ws) for v in r if v is not None)
+    for internal in ("確認事項", ".xlsx", "事務局コメント", "委員会意見", "sha256", "提出状況"):
+        assert internal not in text
+    assert "事務局・委員会のコメント" not in text
+
+
+def test_comments_appear_when_published(cycle, tmp_path):
+    report = cycle["tmp"] / "出力" / "集約_R9.xlsx"
+    assert read_report_settings(report)["コメントの公表"] == "しない"
+    history = load_plan_history(cycle["db"], cycle["r9_plan"].settings.plan_name, R9)
+    history.records["1-(1)-1"].comments["committee_comment"] = "取組の成果を市民に分かりやすく示すこと。"
+    path = write_item_sheets(history, read_public_items(report), tmp_path, "計画", MADE, comments=True)
+    rows = _sheet_rows(openpyxl.load_workbook(path)["1-(1)-1"])
+    assert ["R9", "委員会", "取組の成果を市民に分かりやすく示すこと。"] in [r[:3] for r in rows]
+
+
+def test_evaluation_sheet_shows_the_earlier_grades(published):
+    path = next(p for p in published.paths if p.name == "評価シート_R9.xlsx")
+    rows = _sheet_rows(openpyxl.load_workbook(path)["評価シート"])
+    header = next(r for r in rows if r[0] == "No.")
+    assert tuple(header) == EVALUATION_HEADERS
+    earlier = [r[header.index("過年度評価")] for r in rows if r[1] and r[0] not in (None, "No.")]
+    assert "R8：B" in earlier and None in earlier  # 1-(2)-2 is new in R9
+
+
+def test_effects_csv_has_every_year_with_targets_and_certainty(published, cycle):
+    path = next(p for p in published.paths if p.name == "効果額_R9.csv")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.reader(handle))
+    assert tuple(records[0]) == EFFECTS_CSV_HEADERS
+    got = {(r[0], r[1]): r[2:] for r in records[1:]}
+    r8, r9 = _typed(cycle["typed8"], "1-(1)-1"), _typed(cycle["typed9"], "1-(1)-1")
+    assert got[("1-(1)-1", "R8")] == ["500", str(r8), "確定"]
+    assert got[("1-(1)-1", "R9")] == ["600", str(r9), "確定"]
+    assert got[("1-(1)-1", "R10")] == ["700", "", ""]  # a target, nobody reported yet
+    assert got[("2-(1)-1", "R9")][2] == "見込み"
+    assert ("1-(2)-2", "R8") not in got  # new in R9: no target, no actual
+
+
+def test_without_a_history_the_rest_is_written_and_the_reason_given(cycle, tmp_path):
+    report = shutil.copy(cycle["tmp"] / "出力" / "集約_R9.xlsx", tmp_path / "集約_R9.xlsx")
+    result = publish(report, tmp_path / "公表", made=MADE)
+    names = {p.name for p in result.paths}
+    assert "個票_R9.xlsx" not in names and {"公表_取組状況_R9.xlsx", "評価シート_R9.xlsx", "効果額_R9.csv"} <= names
+    [note] = result.notes
+    assert "個票" in note and "reform.db" in note and "--db" in note
+
+
+@pytest.mark.skipif(not hostile.soffice() or not shutil.which("pdftotext"),
+                    reason="LibreOffice (soffice) and pdftotext are needed; CI installs them")
+def test_item_sheets_print_legibly_one_page_wide_on_a4_portrait(published, tmp_path):
+    book = shutil.copy(next(p for p in published.paths if p.name == "個票_R9.xlsx"), tmp_path / "book.xlsx")
+    pages = pdf_pages(hostile.convert(Path(book), "pdf", tmp_path / "pdf", tmp_path / "profile"))
+    assert len(pages) == 1 + len(R9_ITEMS)  # the index and one page per item
+    for number, (width, words) in enumerate(pages, start=1):
+        assert width < 600, "A4 portrait is 595 pt wide"
+        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if FULL_WIDTH.fullmatch(w)]
+        assert sizes and min(sizes) >= 7.95, f"page {number}: text printed at {min(sizes):.1f} pt"
+        assert all(0 <= x0 and x1 <= width for x0, _y0, x1, _y1, _w in words), f"page {number} runs off"
+    text = re.sub(r"\s+", "", "".join(page_text(p) for p in pages[1:]))
+    assert "###" not in text
+    for label in ("工程", "成果指標（KPI）", "財政効果額（千円）", "評価（確定）", "取組状況", "今後の課題・方向性"):
+        assert text.count(label) >= len(R9_ITEMS)
