@@ -107,14 +107,44 @@ def achievement_colours(sheet: ReportSheet, ref: str) -> None:
     sheet.highlight(ref, "<", "0", font=BAD_FONT, fill=BAD_FILL)
 
 
+ROW_LINES = 25  # wrapped lines that fit one row: Excel's rows stop at 409 pt
+
+
+def _per_line(width: float) -> int:
+    return max(int(width / 1.8), 1)  # a Japanese character takes about 1.8 width units
+
+
 def _lines(value: object, width: float) -> int:
     if value is None:
         return 1
     text = str(value)
-    per_line = max(int(width / 1.8), 1)  # a Japanese character takes about 1.8 width units
+    per_line = _per_line(width)
     if len(text) <= per_line and "\n" not in text:
         return 1
     return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
+
+
+def row_pieces(text: str, width: float, lines: int = ROW_LINES) -> list[str]:
+    """``text`` cut into pieces of at most ``lines`` wrapped lines each, at line breaks where it can.
+
+    One piece per row: a text taller than a row would be cut off on screen and on paper.
+    """
+    per_line = _per_line(width)
+    limit = lines * per_line
+    parts = []
+    for paragraph in text.split("\n"):
+        parts += [paragraph[i:i + limit] for i in range(0, len(paragraph), limit)] or [""]
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
+    for part in parts:
+        need = max(math.ceil(len(part) / per_line), 1)
+        if current and used + need > lines:
+            pieces.append("\n".join(current))
+            current, used = [], 0
+        current.append(part)
+        used += need
+    return pieces + ["\n".join(current)] if current else pieces
 
 
 def row_height(values: Sequence[object], widths: Sequence[float], cap: int = 30) -> float | None:

@@ -19,11 +19,11 @@ from openpyxl.utils import get_column_letter
 
 from addin.consolidation.effects import EffectTrend
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
-from addin.reports.common import header_cells, number_format, row_height
+from addin.reports.common import ROW_LINES, header_cells, number_format, row_height, row_pieces
 from addin.reports.item_history import ItemRecord, PlanHistory
 from addin.reports.publication import PublicItem
 from addin.xlsx.styles import (AMOUNT_FORMAT, BAR_FILL, BODY_FONT, BOLD_FONT, CENTER, CURRENT_YEAR_HEADER_FILL,
-                               CURRENT_YEAR_SIDE, HEADER_FILL, HEADER_FONT, NOTE_FONT, PERCENT_FORMAT, SECTION_FILL,
+                               CURRENT_YEAR_SIDE, HEADER_FILL, HEADER_FONT, PERCENT_FORMAT, SECTION_FILL,
                                FONT_NAME, SUBTITLE_FONT, THIN_BORDER,
                                TITLE_FONT, WRAP_TOP)
 from addin.xlsx.writer import ReportBook, write_book
@@ -35,6 +35,8 @@ _LABEL, _SUB, _TOTAL, _RATE = 12.0, 9.0, 10.0, 8.0
 # Shared by the plan years. About 80 units in all print one page wide on A4 portrait with the
 # 9 pt notes still at 8 pt or more (LibreOffice, whose column unit is wider than Excel's).
 _YEARS_WIDTH = 40.0
+# Notes in 10 pt (not the reports' 9 pt): a six-year plan prints at about 85 %, still 8 pt.
+_NOTE_FONT = Font(name=FONT_NAME, size=10, color="595959")
 _LINK_FONT = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
 _FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 _CURRENT = Border(left=CURRENT_YEAR_SIDE, right=CURRENT_YEAR_SIDE, top=THIN_BORDER.top, bottom=THIN_BORDER.bottom)
@@ -60,7 +62,7 @@ class _Sheet:
     def __init__(self, book: ReportBook, name: str, history: PlanHistory):
         self.book, self.sheet, self.row = book, book.add_sheet(name), 1
         self.years, self.year = history.years, history.year
-        year_width = max(_YEARS_WIDTH / max(len(self.years), 1), 6.0)
+        year_width = max(_YEARS_WIDTH / max(len(self.years), 1), 7.5)  # 7.5: room for 1,234,567
         self.widths = [_LABEL, _SUB, *[year_width] * len(self.years), _TOTAL, _RATE]
         self.last = len(self.widths)
         self.sheet.widths(dict(enumerate(self.widths, start=1)))
@@ -75,7 +77,7 @@ class _Sheet:
         self.estimate = book.style(font=BODY_FONT, border=THIN_BORDER, number_format='#,##0"＊"')
         self.estimate_current = book.style(font=BODY_FONT, border=_CURRENT, number_format='#,##0"＊"')
         self.rate = book.style(font=BODY_FONT, border=THIN_BORDER, number_format=PERCENT_FORMAT)
-        self.note = book.style(font=NOTE_FONT, alignment=WRAP_TOP)
+        self.note = book.style(font=_NOTE_FONT, alignment=WRAP_TOP)
 
     def number(self, value: object, framed: bool = False):
         """A number cell: whole numbers without, fractions with decimals; framed in this year's column."""
@@ -96,7 +98,7 @@ class _Sheet:
 
     def fit(self, texts: list[tuple[object, float]]) -> None:
         """Height of the current row for wrapped text, given (value, width) pairs."""
-        height = row_height([t for t, _w in texts], [w for _t, w in texts], cap=60)
+        height = row_height([t for t, _w in texts], [w for _t, w in texts], cap=ROW_LINES)
         if height:
             self.sheet.height(self.row, height)
 
@@ -104,11 +106,25 @@ class _Sheet:
         return sum(self.widths[first - 1:last])
 
     def line(self, label: str, text: str, label_to: int = 1) -> None:
-        """A label cell and a text merged over the rest of the row."""
-        self.fit([(label, self.width(1, label_to)), (text, self.width(label_to + 1, self.last))])
-        self.span(1, label_to, label, self.label)
-        self.span(label_to + 1, self.last, text or None, self.body)
-        self.row += 1
+        """A label cell and a text merged over the rest of the row (a long text goes on over more rows)."""
+        self.labelled([(label, label_to)], text)
+
+    def labelled(self, labels: list[tuple[str, int]], text: str) -> None:
+        """Label cells (text, last column) and ``text`` merged after them; a text taller than a row
+        continues on the next rows under empty labels."""
+        first = labels[-1][1] + 1
+        for n, piece in enumerate(row_pieces(text or "", self.width(first, self.last))):
+            shown = [(piece, self.width(first, self.last))]
+            if n == 0:
+                starts = [1] + [last + 1 for _label, last in labels[:-1]]
+                shown += [(label, self.width(start, last)) for start, (label, last) in zip(starts, labels)]
+            self.fit(shown)
+            start = 1
+            for label, last in labels:
+                self.span(start, last, label if n == 0 else None, self.label)
+                start = last + 1
+            self.span(first, self.last, piece or None, self.body)
+            self.row += 1
 
     def heading(self, text: str) -> None:
         self.row += 1  # one empty row between blocks
@@ -140,7 +156,7 @@ class _Sheet:
 def _basics(s: _Sheet, item: PublicItem | None, record: ItemRecord, plan_name: str, year: int) -> None:
     found = record.item
     s.span(1, s.last, f"{plan_name}　{format_fiscal_year_long(year)} 個票（項目ID {found.item_id}）".strip("　"),
-           s.book.style(font=NOTE_FONT))
+           s.book.style(font=_NOTE_FONT))
     s.row += 1
     s.sheet.height(s.row, 24)
     s.span(1, s.last, f"No.{found.number}　{found.name}", s.book.style(font=TITLE_FONT))
@@ -238,11 +254,7 @@ def _texts(s: _Sheet, title: str, lines: list[tuple[str, str, str]], empty: str 
         s.line("", empty, label_to=2)
         return
     for year_label, dept, text in lines:
-        s.fit([(dept, s.width(2, 2)), (text, s.width(3, s.last))])
-        s.sheet.write(s.row, 1, year_label, s.label)
-        s.sheet.write(s.row, 2, dept, s.label)
-        s.span(3, s.last, text, s.body)
-        s.row += 1
+        s.labelled([(year_label, 1), (dept, 2)], text)
 
 
 def _number(value: object) -> str:
@@ -272,7 +284,7 @@ def _item_sheet(book: ReportBook, name: str, history: PlanHistory, record: ItemR
         _texts(s, "事務局・委員会のコメント", said, "（コメントはありません）")
     s.sheet.print_setup(landscape=False)
     s.sheet.print_area(f"A1:{get_column_letter(s.last)}{s.row}")
-    s.sheet.ws.set_header(f"&L&9{plan_name.replace('&', '&&')}&R&9{japanese_date(made)}", {"margin": 0.25})
+    s.sheet.ws.set_header(f"&L&10{plan_name.replace('&', '&&')}&R&10{japanese_date(made)}", {"margin": 0.25})
 
 
 def _index(book: ReportBook, history: PlanHistory, names: dict[str, str], items: dict[str, PublicItem],

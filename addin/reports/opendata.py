@@ -22,7 +22,7 @@ from addin.reports.publication import PublicItem
 from addin.vocab import EFFECT_CONFIRMED, EFFECT_ESTIMATED
 
 __all__ = ["STATUS_CSV_HEADERS", "GRADES_CSV_HEADERS", "KPI_CSV_HEADERS", "EFFECTS_CSV_HEADERS", "write_status_csv",
-           "write_grades_csv", "write_table_csvs", "kpi_records", "effect_records", "history_effect_records", "write_csv"]
+           "write_grades_csv", "write_table_csvs", "kpi_records", "effect_records", "history_effect_records", "history_kpi_records", "write_csv"]
 
 STATUS_CSV_HEADERS = ("項目ID", "重点項目", "取組", "改革項目", "所管課", "取組状況", "今後の課題・方向性")
 
@@ -105,6 +105,20 @@ def effect_records(table: FinanceTable, year: int) -> list[list[object]]:
     return rows
 
 
+def history_kpi_records(history: PlanHistory) -> list[list[object]]:
+    """Every KPI's actual of each year up to the published one, from the history, with its 達成率 that year."""
+    rows = []
+    for item_id, record in history.records.items():
+        for found in record.kpis:
+            kpi = found.kpi
+            for y in history.shown_years():
+                actual = found.actuals.get(y)
+                if actual is not None:
+                    rows.append([item_id, kpi.name, kpi.unit, format_fiscal_year(y), actual, kpi.target,
+                                 _rate(kpi.achievement(actual))])
+    return rows
+
+
 def history_effect_records(history: PlanHistory) -> list[list[object]]:
     """Every item's 効果額 by plan year from the history: the target, the actual and whether it is 確定 or 見込み."""
     rows = []
@@ -119,12 +133,14 @@ def history_effect_records(history: PlanHistory) -> list[list[object]]:
 
 def write_table_csvs(tables: list[FinanceTable], year: int, out_dir: str | os.PathLike,
                      history: PlanHistory | None = None) -> list[Path]:
-    """KPI_R8.csv from the report's KPI一覧; 効果額_R8.csv from the history (every year, targets, 確定・見込)
-    or, without one, from the report's 効果額集計 (this year's actuals only)."""
+    """KPI_R8.csv and 効果額_R8.csv from the history (every year: 達成率, targets, 確定・見込) or, without
+    one, from the report's KPI一覧 and 効果額集計 (this year's 達成率 and actuals only)."""
     by_sheet = {t.sheet: t for t in tables}
     tag = format_fiscal_year(year)
     written = []
-    if KPI_SHEET in by_sheet:
+    if history is not None:
+        written.append(write_csv(Path(out_dir) / f"KPI_{tag}.csv", KPI_CSV_HEADERS, history_kpi_records(history)))
+    elif KPI_SHEET in by_sheet:
         written.append(write_csv(Path(out_dir) / f"KPI_{tag}.csv", KPI_CSV_HEADERS,
                                  kpi_records(by_sheet[KPI_SHEET], year)))
     if history is not None:

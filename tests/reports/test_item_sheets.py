@@ -16,13 +16,18 @@ import openpyxl
 import pytest
 from cycle import CONBINI, EFFECT_TARGETS, R8, R9, R10, build_cycle, estimated
 from pdfpages import FULL_WIDTH, page_text, pdf_pages
+from records import small_plan, store_year, submission
 
+from addin.consolidation.history import History
+from addin.consolidation.summary import summarize
 from addin.jobs.publish import publish
+from addin.plan.writer import plan_workbook_bytes
 from addin.reports.evaluation_sheet import EVALUATION_HEADERS
 from addin.reports.item_history import load_plan_history
 from addin.reports.item_sheets import INDEX_SHEET, write_item_sheets
 from addin.reports.opendata import EFFECTS_CSV_HEADERS
 from addin.reports.publication import read_public_items, read_report_settings
+from addin.reports.workbook import write_report
 
 MADE = date(2027, 12, 2)
 R9_ITEMS = ["1-(1)-1", "1-(2)-1", "1-(2)-2", "2-(1)-1"]  # active in R9, the 再掲 2-(1)-2 and the completed 1-(1)-2 left out
@@ -145,6 +150,16 @@ def test_effects_csv_has_every_year_with_targets_and_certainty(published, cycle)
     assert ("1-(2)-2", "R8") not in got  # new in R9: no target, no actual
 
 
+def test_kpi_csv_has_every_years_actual_and_rate_from_the_history(published):
+    path = next(p for p in published.paths if p.name == "KPI_R9.csv")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.reader(handle))
+    conbini = [r for r in records[1:] if (r[0], r[1]) == CONBINI]
+    # Both years against the R9 plan's target 35 from the baseline 24.
+    assert [(r[3], r[4], r[5], r[6]) for r in conbini] == [("R8", "26", "35", f"{2 / 11:.1%}"),
+                                                            ("R9", "27", "35", f"{3 / 11:.1%}")]
+
+
 def test_without_a_history_the_rest_is_written_and_the_reason_given(cycle, tmp_path):
     report = shutil.copy(cycle["tmp"] / "出力" / "集約_R9.xlsx", tmp_path / "集約_R9.xlsx")
     result = publish(report, tmp_path / "公表", made=MADE)
@@ -154,8 +169,26 @@ def test_without_a_history_the_rest_is_written_and_the_reason_given(cycle, tmp_p
     assert "個票" in note and "reform.db" in note and "--db" in note
 
 
-@pytest.mark.skipif(not hostile.soffice() or not shutil.which("pdftotext"),
-                    reason="LibreOffice (soffice) and pdftotext are needed; CI installs them")
+needs_soffice = pytest.mark.skipif(not hostile.soffice() or not shutil.which("pdftotext"),
+                                   reason="LibreOffice (soffice) and pdftotext are needed; CI installs them")
+
+
+@needs_soffice
+def test_a_long_text_pasted_by_a_clerk_is_printed_whole(cycle, tmp_path):
+    report = cycle["tmp"] / "出力" / "集約_R9.xlsx"
+    history = load_plan_history(cycle["db"], cycle["r9_plan"].settings.plan_name, R9)
+    long = "".join(f"第{n:03d}段落の取組の説明です。" for n in range(250))  # about 4,000 characters
+    history.records["1-(1)-1"].statuses[R9] = [("DX推進課", long)]
+    path = write_item_sheets(history, read_public_items(report), tmp_path, "計画", MADE)
+    pdf = hostile.convert(Path(shutil.copy(path, tmp_path / "book.xlsx")), "pdf", tmp_path / "pdf", tmp_path / "profile")
+    text = re.sub(r"\s+", "", "".join(page_text(p) for p in pdf_pages(pdf)))
+    # Rows (and pages) may break a paragraph anywhere; every character is still printed.
+    assert min(text.count(ch) for ch in "段落説") >= 250
+    found = [n for n in range(250) if f"第{n:03d}段落" in text]
+    assert len(found) >= 245 and found[-1] == 249
+
+
+@needs_soffice
 def test_item_sheets_print_legibly_one_page_wide_on_a4_portrait(published, tmp_path):
     book = shutil.copy(next(p for p in published.paths if p.name == "個票_R9.xlsx"), tmp_path / "book.xlsx")
     pages = pdf_pages(hostile.convert(Path(book), "pdf", tmp_path / "pdf", tmp_path / "profile"))
@@ -169,3 +202,23 @@ def test_item_sheets_print_legibly_one_page_wide_on_a4_portrait(published, tmp_p
     assert "###" not in text
     for label in ("工程", "成果指標（KPI）", "財政効果額（千円）", "評価（確定）", "取組状況", "今後の課題・方向性"):
         assert text.count(label) >= len(R9_ITEMS)
+
+
+@needs_soffice
+def test_a_six_year_plan_with_large_amounts_prints_legibly(tmp_path):
+    plan = small_plan(2021, 2026)  # R3–R8: six year columns
+    year = 2026
+    subs = [submission(plan, d, year, {i.item_id: {"effect": 1234567} for i in plan.items_for(d)}, {"寄附額": 182000})
+            for d in plan.departments]
+    store_year(tmp_path / "reform.db", plan, year, subs, [])
+    with History(tmp_path / "reform.db") as history:
+        history.store_plan(plan.settings.plan_name, year, plan.fingerprint, plan_workbook_bytes(plan))
+    report = write_report(summarize(plan, year, subs), tmp_path / "集約_R8.xlsx")
+    book = next(p for p in publish(report, tmp_path / "公表", made=MADE).paths if p.name == "個票_R8.xlsx")
+    pages = pdf_pages(hostile.convert(Path(shutil.copy(book, tmp_path / "book.xlsx")), "pdf", tmp_path / "pdf",
+                                      tmp_path / "profile"))
+    for number, (width, words) in enumerate(pages, start=1):
+        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if FULL_WIDTH.fullmatch(w)]
+        assert width < 600 and min(sizes) >= 7.95, f"page {number}: text printed at {min(sizes):.1f} pt"
+    text = re.sub(r"\s+", "", "".join(page_text(p) for p in pages))
+    assert "###" not in text and "R3" in text and "2,469,134" in text  # 2-(1)-1: two departments' 1,234,567

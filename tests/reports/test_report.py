@@ -212,3 +212,13 @@ def test_overrides_typed_and_saved_in_a_spreadsheet_application_are_read_back(tm
     overrides = read_overrides(resaved)
     assert overrides["1-(2)-1"] == Override("B", "次年度に再確認")
     assert overrides["2-(1)-1"] == Override("A", "目標達成のためA")  # the one carried over from before
+
+
+@pytest.mark.parametrize("text", ["", "短い", "あ" * 2000, "\n".join(["い" * 50] * 40), "う\n" * 60])
+def test_row_pieces_keep_every_character_within_a_row(text):
+    from addin.reports.common import ROW_LINES, _lines, row_pieces
+
+    pieces = row_pieces(text, 58)
+    assert all(_lines(p, 58) <= ROW_LINES for p in pieces)
+    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
+    assert len(pieces) == 1 or all(pieces)
