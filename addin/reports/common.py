@@ -147,7 +147,16 @@ def row_pieces(text: str, width: float, lines: int = ROW_LINES) -> list[str]:
     return pieces + ["\n".join(current)] if current else pieces
 
 
-def row_height(values: Sequence[object], widths: Sequence[float], cap: int = 30) -> float | None:
+def row_height(values: Sequence[object], widths: Sequence[float], cap: int = ROW_LINES) -> float | None:
     """The height for wrapped Japanese text (Excel does not grow rows written by a program); None for one line."""
     lines = max((_lines(v, w) for v, w in zip(values, widths)), default=1)
     return min(lines, cap) * _LINE_HEIGHT if lines > 1 else None
+
+
+def split_row(values: Sequence[object], widths: Sequence[float]) -> list[list[object]]:
+    """A table row as one or more rows, each text cut by :func:`row_pieces` for its column; other values
+    stay on the first row. Every row then fits Excel's row height and prints whole."""
+    pieces = [row_pieces(v, w) if isinstance(v, str) else [v] for v, w in zip(values, widths)]
+    count = max((len(p) for p in pieces), default=1)
+    return [[p[k] if k < len(p) else None for p in pieces] for k in range(count)]
+

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from addin.errors import UnreadableWorkbook
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
-from addin.reports.common import header_cells, row_height
+from addin.reports.common import header_cells, row_height, split_row
 from addin.reports.finance import ReportError, read_finance_tables
 from addin.reports.previous import cell_text
 from addin.reports.workbook import PLAN_HEADERS, PLAN_SHEET, SETTINGS_SHEET
@@ -164,12 +164,12 @@ def grouped_sheet(book: ReportBook, name: str, title: str, made: date, headers: 
             if area:
                 sheet.merge(f"A{row}:{last}{row}", f"　{area}", heading)
                 row += 1
-        line = values(item)
-        height = row_height(line, widths)
-        if height:
-            sheet.height(row, height)
-        sheet.write_row(row, line, styles)
-        row += 1
+        for line in split_row(values(item), widths):  # a long text goes on over more rows, never cut
+            height = row_height(line, widths)
+            if height:
+                sheet.height(row, height)
+            sheet.write_row(row, line, styles)
+            row += 1
     sheet.freeze(f"A{HEADER_ROW + 1}")
     sheet.print_setup(header_rows=(HEADER_ROW, HEADER_ROW))
     sheet.ws.set_header(f"&L&10{_escape(title)}&R&10{_escape(japanese_date(made))}", {"margin": 0.25})

@@ -90,3 +90,17 @@ def test_publish_pdf_writes_one_pdf_per_workbook(written, tmp_path):
     for name in ("公表_取組状況_R8.pdf", "評価シート_R8.pdf"):
         pdf = tmp_path / "out" / name
         assert pdf.read_bytes().startswith(b"%PDF"), name
+
+
+def test_a_long_status_goes_on_over_rows_and_prints_whole(plan, tmp_path):
+    long = "".join(f"第{n:03d}段落の取組の説明です。" for n in range(200))  # about 3,200 characters
+    department = plan.departments[0]
+    item = plan.items_for(department)[0]
+    summary = summarize(plan, 2026, [submission(plan, department, 2026, {item.item_id: {"status": long}}, {})])
+    report = write_report(summary, tmp_path / "集約_R8.xlsx")
+    book = next(p for p in publish(report, tmp_path / "out", made=MADE).paths if p.name == "公表_取組状況_R8.xlsx")
+    pdf = hostile.convert(Path(shutil.copy(book, tmp_path / "book.xlsx")), "pdf", tmp_path / "pdf", tmp_path / "profile")
+    text = re.sub(r"\s+", "", "".join(page_text(p) for p in pdf_pages(pdf)))
+    assert min(text.count(ch) for ch in "段落説") >= 200  # every character printed, wherever rows break it
+    assert "第199段落" in text
+
