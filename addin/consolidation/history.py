@@ -9,7 +9,7 @@ Rows are scoped by plan name (one database may serve several plans) and
 fiscal year; storing a year again replaces that year's rows in one
 transaction, so re-consolidating after a department resubmits is safe.
 
-Schema (version 4)::
+Schema (version 5)::
 
     submissions(id, plan, year, department, path, sha256, modified, consolidated_at, fingerprint)
     entries(submission_id → submissions, item_id, status, grade, progress, effect, next_steps)
@@ -18,6 +18,7 @@ Schema (version 4)::
                 secretariat_comment, committee_comment)          -- since version 2
     plan_snapshots(plan, year, fingerprint, stored_at, workbook)  -- since version 3
     entries += effect_kind, certainty, basis, next_year_effect      -- since version 4
+    entries += response                                             -- since version 5
 """
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE entries ADD COLUMN certainty TEXT;
     ALTER TABLE entries ADD COLUMN basis TEXT;
     ALTER TABLE entries ADD COLUMN next_year_effect REAL;
+    """,
+    # 4 -> 5: 前年度指摘への対応 (the department's answer to last year's comment)
+    """
+    ALTER TABLE entries ADD COLUMN response TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -220,9 +225,9 @@ class History:
                         (plan, year, sub.department, str(sub.path), sub.sha256, _iso(sub.modified), stamp, fingerprint))
                     sid = cur.lastrowid
                     self.conn.executemany(
-                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [(sid, e.item_id, e.status, e.grade, e.progress, e.effect, e.next_steps, e.effect_kind,
-                          e.certainty, e.basis, e.next_year_effect) for e in sub.entries])
+                          e.certainty, e.basis, e.next_year_effect, e.response) for e in sub.entries])
                     self.conn.executemany(
                         "INSERT INTO kpi_actuals VALUES (?, ?, ?, ?, ?)",
                         [(sid, k.item_id, k.name, k.actual, k.note) for k in sub.kpis])
@@ -309,10 +314,10 @@ class History:
         return {(item_id, dept): status for item_id, dept, status in rows if status}
 
     def entries(self, plan: str, year: int) -> dict[tuple[str, str], dict]:
-        """{(項目ID, 課): {status, grade, progress, effect, next_steps, effect_kind, certainty, basis, next_year_effect}}
-        stored for ``year``."""
+        """{(項目ID, 課): {status, grade, progress, effect, next_steps, effect_kind, certainty, basis, next_year_effect,
+        response}} stored for ``year``."""
         keys = ("status", "grade", "progress", "effect", "next_steps", "effect_kind", "certainty", "basis",
-                "next_year_effect")
+                "next_year_effect", "response")
         rows = self.conn.execute(
             f"SELECT e.item_id, s.department, {', '.join('e.' + k for k in keys)} FROM entries e"
             " JOIN submissions s ON s.id = e.submission_id WHERE s.plan = ? AND s.year = ?", (plan, year))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from addin.consolidation.effects import EffectTrend, Part, effect_trend, ended_trends, total_trend
+from addin.consolidation.hints import IMPROVED, UNCHANGED, WORSENED, direction, kpi_hints
 from addin.fiscal import format_fiscal_year
 from addin.normalize import same_text
 from addin.plan.model import Item, Kpi, Plan
@@ -46,7 +47,6 @@ log = logging.getLogger(__name__)
 
 # The evaluation stages of seed 002, in order, with the short label of 評価の相違.
 STAGE_LABELS = {"self": "自己", "secretariat": "事務局", "committee": "委員会", "final": "確定"}
-IMPROVED, WORSENED, UNCHANGED = "改善", "悪化", "横ばい"
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ class ItemResult:
     status: dict[str, str | None] = field(default_factory=dict)
     progress: dict[str, str | None] = field(default_factory=dict)
     next_steps: dict[str, str | None] = field(default_factory=dict)
+    responses: dict[str, str | None] = field(default_factory=dict)  # 前年度指摘への対応 by department
     effects: dict[str, float | None] = field(default_factory=dict)
     kpis: list[KpiResult] = field(default_factory=list)
     override: Override = field(default_factory=Override)
@@ -286,45 +287,6 @@ def achievement(kpi: Kpi, actual: float | None) -> float | None:
     return kpi.achievement(actual)
 
 
-def direction(kpi: Kpi, previous: float | None, current: float | None) -> str | None:
-    """改善 / 悪化 / 横ばい of ``current`` against ``previous``, the KPI's better direction taken into account."""
-    if previous is None or current is None:
-        return None
-    if current == previous:
-        return UNCHANGED
-    better = current < previous if kpi.lower_is_better else current > previous
-    return IMPROVED if better else WORSENED
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "－"
-    return f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-
-
-def _kpi_hints(result: ItemResult) -> list[str]:
-    """A self-grade that the KPIs contradict, said plainly; the grade itself is left alone."""
-    hints: list[str] = []
-    lead = result.item.lead
-    grade = result.grades.get(lead) if lead else None
-    measured = [k for k in result.kpis if k.achievement is not None]
-    if grade == "A":
-        for k in measured:
-            if k.achievement < 0:
-                hints.append(f"自己評価はAですが、KPI「{k.kpi.name}」の実績（{_fmt(k.actual)}{k.kpi.unit}）が基準値"
-                             f"（{_fmt(k.kpi.baseline)}{k.kpi.unit}）より悪化しています。評価を確認してください。")
-            elif k.direction == WORSENED:
-                hints.append(f"自己評価はAですが、KPI「{k.kpi.name}」が前年度より悪化しています"
-                             f"（{format_fiscal_year(k.previous_year)} {_fmt(k.previous)} → "
-                             f"{_fmt(k.actual)}{k.kpi.unit}）。評価を確認してください。")
-    if grade == "C" and measured and all(k.achievement >= 1 for k in measured):
-        hints.append("自己評価はCですが、KPIはすべて目標値を達成しています。評価を確認してください。")
-    for dept, grade in result.grades.items():
-        if grade == "A" and result.progress.get(dept) == "遅れ":
-            hints.append(f"【{dept}】進捗が「遅れ」ですが自己評価はAです。評価を確認してください。")
-    return hints
-
-
 def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: Iterable[str] = (),
               kpi_history: Mapping[tuple[str, str], Mapping[int, float | None]] | None = None,
               previous_status: Mapping[tuple[str, str], str] | None = None, previous_year: int | None = None,
@@ -361,6 +323,8 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
             result.status[dept] = entry.status
             result.progress[dept] = entry.progress
             result.next_steps[dept] = entry.next_steps
+            if entry.response:
+                result.responses[dept] = entry.response
             result.effects[dept] = entry.effect
             result.parts.append(Part(dept, entry.effect, entry.effect_kind, entry.certainty, entry.next_year_effect))
             if same_text(entry.status, previous_status.get((item.item_id, dept))):
@@ -386,7 +350,7 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
         stored = {y: parts for y, parts in effect_history.get(item.item_id, {}).items() if y != year}
         result.trend = effect_trend(plan.years, year, {y: plan.effect_target(item.item_id, y) for y in plan.years},
                                     {**stored, year: result.parts})
-        result.hints.extend(_kpi_hints(result))
+        result.hints.extend(kpi_hints(result))
         label = format_fiscal_year(previous_year) if previous_year else "前年度"
         for dept in result.copied:
             result.hints.append(f"【{dept}】取組状況が{label}と同じ文章です。今年度の実績が書かれているか確認してください。")

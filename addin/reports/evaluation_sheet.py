@@ -100,7 +100,8 @@ def _fill(book: ReportBook, items: list[PublicItem], found: dict[str, str], earl
     styles = [grade, body, body, body, body, body, grade, grade, body, typed_grade, typed]
 
     def values(item: PublicItem) -> list[object]:
-        return [item.number, item.name, item.in_charge, item.status, found.get(item.item_id),
+        content = f"{item.status}\n\n【前年度指摘への対応】{item.response}" if item.response else item.status
+        return [item.number, item.name, item.in_charge, content, found.get(item.item_id),
                 item.self_grade.replace(" 【", "\n【"), earlier.get(item.item_id), item.secretariat_grade or item.grade,
                 item.comment, None, None]
 

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from addin.errors import UnreadableWorkbook
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
+from addin.forms.layout import RESPONSE
 from addin.reports.common import header_cells, row_height, split_row
 from addin.reports.finance import ReportError, read_finance_tables
 from addin.reports.previous import cell_text
@@ -29,7 +30,7 @@ from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 __all__ = ["PublicItem", "grouped_sheet", "HEADER_ROW", "read_public_items", "read_report_settings", "public_headers", "write_status_list", "status_list_name"]
 
 _READ = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "今後の課題・方向性", FINAL_GRADE)
-_OPTIONAL = ("推進内容", "主な取組", "自己評価", OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE)  # empty when absent
+_OPTIONAL = ("推進内容", "主な取組", "自己評価", OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE, RESPONSE)  # empty when absent
 _WIDTHS = (17, 17, 22, 9, 34, 26, 5)
 HEADER_ROW = 3
 
@@ -54,6 +55,7 @@ class PublicItem:
     secretariat_grade: str = ""
     committee_grade: str = ""
     comment: str = ""  # 事務局コメント: on the committee's sheet; public only where 設定 says so
+    response: str = ""  # 前年度指摘への対応: on the committee's sheet
 
 
 def public_headers(year: int) -> tuple[str, ...]:
@@ -94,7 +96,7 @@ def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
                                 get("推進内容") or texts.get("推進内容", ""),
                                 "、".join(get("実施担当").split("\n")), get("取組状況"), get("今後の課題・方向性"),
                                 get(FINAL_GRADE), " ".join(get("自己評価").split("\n")), get(OVERRIDE_GRADE),
-                                get(COMMITTEE_GRADE), get(OVERRIDE_COMMENT)))
+                                get(COMMITTEE_GRADE), get(OVERRIDE_COMMENT), get(RESPONSE)))
     return items
 
 

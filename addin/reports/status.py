@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 
 from addin.consolidation.summary import Consolidation, ItemResult
+from addin.forms.layout import RESPONSE
 from addin.plan.model import Item
 from addin.reports.common import grade_colours, title_block, write_table
 from addin.vocab import GRADES, NOT_SUBMITTED as _NOT_SUBMITTED, SENT_BACK
@@ -25,8 +26,8 @@ INPUT_COLUMNS = (OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE, COMMITTEE_CO
 GRADE_INPUTS = (OVERRIDE_GRADE, COMMITTEE_GRADE)
 STATE = "状態"
 STATUS_HEADERS = ("項目ID", "重点項目", "取組", "No.", "改革項目", STATE, "実施担当", "取組状況", "進捗", "自己評価",
-                  *INPUT_COLUMNS, FINAL_GRADE, "評価の相違", "今後の課題・方向性", "確認事項")
-_WIDTHS = (9, 16, 16, 5, 22, 6, 11, 50, 12, 15, 8, 26, 8, 26, 8, 16, 40, 30)
+                  *INPUT_COLUMNS, FINAL_GRADE, "評価の相違", "今後の課題・方向性", RESPONSE, "確認事項")
+_WIDTHS = (9, 16, 16, 5, 22, 6, 11, 50, 12, 15, 8, 26, 8, 26, 8, 16, 40, 30, 30)
 NOT_SUBMITTED = f"（{_NOT_SUBMITTED}）"
 
 
@@ -70,7 +71,7 @@ def _repeat_row(item: Item, result: ItemResult, sent_back: frozenset[str]) -> li
     status = _status(result, sent_back)
     return [item.item_id, item.pillar, item.area, item.number, f"{item.name}{mark}", item.state,
             "\n".join(source.in_charge), f"{status}{mark}" if status else mark, None, None,
-            None, None, None, None, result.grade, None, _per_department(result, result.next_steps, "\n"),
+            None, None, None, None, result.grade, None, _per_department(result, result.next_steps, "\n"), None,
             f"再掲：No.{source.number}（{source.item_id}）で報告されたものです。件数・合計には含めていません。"]
 
 
@@ -87,7 +88,8 @@ def _row(result: ItemResult, sent_back: frozenset[str]) -> list[object]:
             override.grade or typed.get(OVERRIDE_GRADE), override.comment,
             override.committee_grade or typed.get(COMMITTEE_GRADE), override.committee_comment,
             result.grade, result.grade_difference,
-            _per_department(result, result.next_steps, "\n"), "\n".join(result.hints) or None]
+            _per_department(result, result.next_steps, "\n"), _per_department(result, result.responses, "\n"),
+            "\n".join(result.hints) or None]
 
 
 def status_rows(summary: Consolidation) -> list[list[object]]:

@@ -14,9 +14,9 @@ from addin.validation.submission import EntryRow, KpiRow, Submission
 
 __all__ = ["evaluate", "department_of"]
 
-# EntryRow fields of the 効果額 details (form version 3): (property, header).
-_EFFECT_FIELDS = (("effect_kind", T.EFFECT_KIND), ("certainty", T.EFFECT_CERTAINTY), ("basis", T.EFFECT_BASIS),
-                  ("next_year_effect", T.NEXT_YEAR_EFFECT))
+# EntryRow fields of form version 3, absent from older forms: (property, header).
+_VERSION3_FIELDS = (("effect_kind", T.EFFECT_KIND), ("certainty", T.EFFECT_CERTAINTY), ("basis", T.EFFECT_BASIS),
+                    ("next_year_effect", T.NEXT_YEAR_EFFECT), ("response", T.RESPONSE))
 
 
 def department_of(records: WorkbookRecords) -> str | None:
@@ -76,7 +76,7 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
                 progress=record.get("progress") if "進捗" not in failed else None,
                 effect=record.get("effect") if "効果額（千円）" not in failed else None,
                 next_steps=record.get("next_steps") if "今後の課題・方向性" not in failed else None,
-                **{prop: record.get(prop) if header not in failed else None for prop, header in _EFFECT_FIELDS},
+                **{prop: record.get(prop) if header not in failed else None for prop, header in _VERSION3_FIELDS},
                 name=_text(record.get("name")),
                 cells={n: c.cell for n, c in raw.cells.items()},
             )

@@ -33,6 +33,7 @@ class EntryRow:
     certainty: str | None = None        # 確定・見込: 確定 / 見込み (None: 確定)
     basis: str | None = None            # 算定根拠
     next_year_effect: float | int | None = None  # 次年度見込額（千円）
+    response: str | None = None         # 前年度指摘への対応 (forms with last year's record)
     name: str | None = None             # 改革項目 as found in the file (fixed cell)
     cells: dict[str, str] = field(default_factory=dict)
 

@@ -12,11 +12,14 @@ from click.testing import CliRunner
 from records import R8_REVIEWED, small_plan, store_year, submission
 
 from addin.cli import cli
+from addin.consolidation.history import History
 from addin.forms import layout as T
 from addin.forms.fill import fill_department_workbook
 from addin.forms.generate import COUNT_CELL, INPUT_LAYOUT
 from addin.forms.previous import NEW_ITEM
+from addin.jobs.consolidate import consolidate
 from addin.jobs.generate import generate_forms
+from addin.jobs.publish import publish
 from addin.plan.model import Item
 from addin.plan.revisions import YearTarget
 from addin.plan.writer import write_plan
@@ -157,3 +160,22 @@ def test_generate_uses_the_plans_history_and_says_so(history, tmp_path):
     missing = CliRunner().invoke(cli, ["generate", str(plan_path), "--year", "R9", "--out", str(tmp_path / "x"),
                                        "--db", str(tmp_path / "なし.db")])
     assert missing.exit_code == 2 and "なし.db がありません" in missing.output
+
+
+def test_the_response_reaches_the_report_and_the_history(history, tmp_path):
+    plan, db = history
+    forms = tmp_path / "様式"
+    generate_forms(plan, R9, forms, db)
+    _fill(forms / "R9_税務課.xlsx", {"1-(1)-2": {T.RESPONSE: "対象を全窓口に広げた。"}})
+    result = consolidate(plan, [forms / "R9_税務課.xlsx"], R9, tmp_path / "集約_R9.xlsx", db_path=db)
+    assert result.run.exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "集約_R9.xlsx")["取組状況一覧"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "項目ID")
+    [row] = [r for r in ws.iter_rows(values_only=True) if r[0] == "1-(1)-2"]
+    assert row[header.index(T.RESPONSE)] == "対象を全窓口に広げた。"  # beside 委員会意見, where the committee asked
+    with History(db) as stored:
+        assert stored.entries(plan.settings.plan_name, R9)[("1-(1)-2", "税務課")]["response"] == "対象を全窓口に広げた。"
+    sheet = next(p for p in publish(tmp_path / "集約_R9.xlsx", tmp_path / "公表").paths if p.name == "評価シート_R9.xlsx")
+    rows = list(openpyxl.load_workbook(sheet)["評価シート"].iter_rows(values_only=True))
+    [row] = [r for r in rows if r[1] == plan.item("1-(1)-2").name]
+    assert "【前年度指摘への対応】対象を全窓口に広げた。" in row[3]  # the committee reads the answer beside the work

@@ -73,7 +73,7 @@ def test_row_schemas_are_valid_draft_2020_12_and_versioned():
 def test_entry_schema_titles_are_the_template_headers():
     from addin.forms import layout as T
 
-    assert [p["title"] for p in schema("entry_row")["properties"].values()] == [*T.INPUT_HEADERS, *T.EFFECT_HEADERS]
+    assert [p["title"] for p in schema("entry_row")["properties"].values()] == [*T.INPUT_HEADERS, *T.EFFECT_HEADERS, T.RESPONSE]
     assert [p["title"] for p in schema("kpi_row")["properties"].values()] == list(T.KPI_HEADERS)
     assert set(schema("entry_row")["required"]) >= {"item_id", "status", "grade", "progress"}
 
