@@ -16,26 +16,31 @@ from addin.reports.effects import ITEM, SUBTOTAL, TOTAL, total_rows
 from addin.xlsx.styles import AMOUNT_FORMAT, BOLD_FONT, BODY_FONT, PERCENT_FORMAT, THIN_BORDER
 from addin.xlsx.writer import ReportBook, ReportSheet
 
-__all__ = ["TREND_SHEET", "trend_headers", "add_trend_sheet", "ESTIMATE_FORMAT"]
+__all__ = ["TREND_SHEET", "trend_headers", "add_trend_sheet", "ESTIMATE_FORMAT", "ESTIMATED_YEARS"]
 
 TREND_SHEET = "効果額推移"
 ESTIMATE_FORMAT = '#,##0"＊"'  # a 見込み amount: still a number, shown with ＊
 TABLE_ROW = 12  # the table's header row, below the headline block
 _CUMULATIVE = ("累計目標", "累計実績", "達成率", "計画期間目標", "進捗率")
 _RATIOS = ("達成率", "進捗率")
+# The years whose actual includes a 見込み, as text: the ＊ of the number format is lost in a values-only
+# copy (財政課出力, its CSV), this column is not.
+ESTIMATED_YEARS = "見込みを含む年度"
 
 
 def trend_headers(summary: Consolidation) -> list[str]:
     years = [format_fiscal_year(y) for y in summary.plan.years]
-    return ["区分", "項目ID", "改革項目", *(f"{y}{kind}" for y in years for kind in ("目標", "実績")), *_CUMULATIVE]
+    return ["区分", "項目ID", "改革項目", *(f"{y}{kind}" for y in years for kind in ("目標", "実績")), *_CUMULATIVE,
+            ESTIMATED_YEARS]
 
 
 def _row(kind: str, item_id: str | None, name: str, trend: EffectTrend) -> list[object]:
     values: list[object] = [kind, item_id, name]
     for _year, effect in sorted(trend.by_year.items()):
         values += [effect.target, effect.actual]
+    estimated = [format_fiscal_year(y) for y, e in sorted(trend.by_year.items()) if e.estimate and e.actual is not None]
     return values + [trend.cumulative_target, trend.cumulative_actual, trend.achievement, trend.period_target,
-                     trend.progress]
+                     trend.progress, "、".join(estimated) or None]
 
 
 def _styles(trends: list[EffectTrend]):
@@ -104,8 +109,8 @@ def add_trend_sheet(book: ReportBook, summary: Consolidation) -> ReportSheet:
     rows.append(_row(TOTAL, None, TOTAL, total))
     trends.append(total)
     headers = trend_headers(summary)
-    widths = [6, 9, 28, *([9] * 2 * len(summary.plan.years)), 10, 10, 8, 10, 8]
-    styles = {h: {"number_format": PERCENT_FORMAT if h in _RATIOS else AMOUNT_FORMAT} for h in headers[3:]}
+    widths = [6, 9, 28, *([9] * 2 * len(summary.plan.years)), 10, 10, 8, 10, 8, 10]
+    styles = {h: {"number_format": PERCENT_FORMAT if h in _RATIOS else AMOUNT_FORMAT} for h in headers[3:-1]}
     write_table(sheet, headers, rows, widths, header_row=TABLE_ROW, freeze_col=3, column_styles=styles,
                 row_styles=_styles(trends), fit_heights=True)
     return sheet

@@ -26,6 +26,7 @@ from pathlib import Path
 from addin.atomic import atomic_path
 from addin.errors import ReformError, UnreadableWorkbook
 from addin.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from addin.reports.effect_trend import ESTIMATED_YEARS, TREND_SHEET
 from addin.reports.effects import EFFECTS_SHEET
 from addin.reports.finance_book import (
     FinanceTable,
@@ -42,7 +43,6 @@ from addin.xlsx.writer import write_book
 __all__ = ["export_finance", "read_finance_tables", "neutralize", "FinanceSheet", "FINANCE_SHEETS", "ReportError",
            "csv_name"]
 
-TREND_SHEET = "効果額推移"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NOT_FORMULAS = ("-", "－")  # the grade "no evaluation", not the start of a formula
 _TITLE = re.compile(r"^(?P<plan>.+?)[\s　]+(?P<year>(令和|平成)(元|\d{1,2})年度)")
@@ -64,11 +64,12 @@ class FinanceSheet:
     optional: bool = False
     drop: tuple[str, ...] = ()
     drop_if_empty: tuple[str, ...] = ()  # columns that say nothing when no row has a value (a plan without year targets)
+    csv_only: tuple[str, ...] = ()  # in the CSV, not on paper (the workbook shows the same by a number format)
 
 
 FINANCE_SHEETS: tuple[FinanceSheet, ...] = (
     FinanceSheet(EFFECTS_SHEET, ("区分", "項目ID", "効果額（千円）")),
-    FinanceSheet(TREND_SHEET, ("項目ID",), optional=True),
+    FinanceSheet(TREND_SHEET, ("項目ID",), optional=True, csv_only=(ESTIMATED_YEARS,)),  # ＊ in the workbook
     FinanceSheet(KPI_SHEET, ("項目ID", "指標名", "達成率"), drop=("推移",),  # 推移 restates the year columns
                  drop_if_empty=("当年度目標", "当年度達成率")),
 )
@@ -149,21 +150,15 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
         if is_department(name):
             for values in body:
                 values[col] = join_departments(values[col])
-    dropped = {header_key(name) for name in spec.drop}
-    dropped |= {header_key(name) for c, name in enumerate(header)
-                if header_key(name) in {header_key(n) for n in spec.drop_if_empty} and all(_blank(v[c]) for v in body)}
-    keep = [c for c, name in enumerate(header) if header_key(name) not in dropped]
-    if len(keep) < len(header):
-        header = [header[c] for c in keep]
-        body = [[values[c] for c in keep] for values in body]
-        formats = [[line[c] for c in keep] for line in formats]
+    empty = [name for c, name in enumerate(header)
+             if header_key(name) in {header_key(n) for n in spec.drop_if_empty} and all(_blank(v[c]) for v in body)]
     while trailing and all(_blank(v) for v in trailing[-1]):
         trailing.pop()
     while trailing and all(_blank(v) for v in trailing[0]):
         trailing.pop(0)
     table = FinanceTable(spec.name, header, body, preamble=[_trim(rows[i]) for i in above], trailing=trailing,
                          formats=formats, preamble_formats=[_formats(cells[i], len(cells[i])) for i in above])
-    return table, title
+    return table.without([*spec.drop, *empty]), title
 
 
 def _formats(line: list[tuple[object, str | None]], width: int) -> list[str | None]:
@@ -271,9 +266,11 @@ def export_finance(report_path: str | os.PathLike, out: str | os.PathLike,
     csv_paths = [Path(csv_dir) / csv_name(t.sheet, info.year) for t in tables] if csv_dir is not None else []
     _refuse_overwriting(report, [out, *csv_paths])
 
+    paper = {spec.name: spec.csv_only for spec in FINANCE_SHEETS}
+
     def fill(book) -> None:
         for table in tables:
-            add_finance_sheet(book, table, info)
+            add_finance_sheet(book, table.without(paper[table.sheet]), info)
 
     written = [write_book(out, fill, title=f"{info.plan_name} {format_fiscal_year(info.year)} 財政課出力".strip(),
                           author=info.author)]

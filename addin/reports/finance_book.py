@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -40,6 +40,7 @@ from addin.xlsx.styles import (
     TOTAL_FILL,
     WRAP_TOP,
 )
+from addin.xlsx.tables import header_key
 from addin.xlsx.writer import ReportBook, ReportSheet
 
 __all__ = ["ReportInfo", "FinanceTable", "add_finance_sheet", "fit_widths", "column_needs", "printed_scale",
@@ -98,6 +99,15 @@ class FinanceTable:
     trailing: list[list[object]] = field(default_factory=list)
     formats: list[list[str | None]] = field(default_factory=list)  # the report's number formats, by row
     preamble_formats: list[list[str | None]] = field(default_factory=list)
+
+    def without(self, names: Sequence[str]) -> "FinanceTable":
+        """This table without the columns ``names`` (itself when it has none of them)."""
+        dropped = {header_key(n) for n in names}
+        keep = [c for c, name in enumerate(self.header) if header_key(name) not in dropped]
+        if len(keep) == len(self.header):
+            return self
+        return replace(self, header=[self.header[c] for c in keep], rows=[[r[c] for c in keep] for r in self.rows],
+                       formats=[[line[c] for c in keep if c < len(line)] for line in self.formats])
 
     def source_format(self, row: int, col: int, preamble: bool = False) -> str | None:
         """The number format the report gave this cell (None for General or unknown)."""

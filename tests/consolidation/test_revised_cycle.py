@@ -144,3 +144,22 @@ def test_effects_sheet_has_every_breakdown_the_kinds_apart_and_a_table_by_depart
     for department in {d for _i, d in typed9}:
         assert by_department[department][4] == sum(v for (_i, d), v in typed9.items() if d == department)
     assert by_department["総計"][4] == _typed_sum(typed9)
+
+
+def test_finance_csv_keeps_the_estimate_the_workbook_shows_with_a_mark(cycle, tmp_path):
+    import csv
+
+    from addin.reports.finance import export_finance
+
+    export_finance(cycle["tmp"] / "出力" / "集約_R9.xlsx", tmp_path / "財政課_R9.xlsx", tmp_path / "csv")
+    with open(tmp_path / "csv" / "効果額推移_R9.csv", encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.reader(handle))
+    col = records[0].index("見込みを含む年度")
+    by_id = {r[1]: r for r in records[1:]}
+    assert by_id["2-(1)-1"][col] == "R9" and by_id["1-(1)-1"][col] == ""  # one department's R9 part is 見込み
+    ws = openpyxl.load_workbook(tmp_path / "財政課_R9.xlsx")["効果額推移"]
+    header_row = next(r for r in ws.iter_rows() if r[0].value == "区分")
+    names = [c.value for c in header_row]
+    assert "見込みを含む年度" not in names  # on paper the ＊ says it
+    row = next(r for r in ws.iter_rows() if r[1].value == "2-(1)-1")
+    assert "＊" in row[names.index("R9実績")].number_format
