@@ -31,9 +31,22 @@ def department_of(records: WorkbookRecords) -> str | None:
 _ROW_KEYS = {T.INPUT_SHEET: ("項目ID", "改革項目", "主な取組"), T.KPI_SHEET: ("項目ID", "指標名", "単位")}
 
 
-def extra_row(raw: RawRow, path: str) -> Issue | None:
-    """``extra_row`` for a row that is none of the department's items (no 項目ID, no fixed cell), else None."""
-    if any(raw.cells[n].value is not None for n in _ROW_KEYS[raw.sheet] if n in raw.cells):
+# The fixed cell a clerk who inserts a row types a name into.
+_NAME_KEY = {T.INPUT_SHEET: "改革項目", T.KPI_SHEET: "指標名"}
+
+
+def _inserted(raw: RawRow, known: frozenset[str]) -> bool:
+    """A row without 項目ID whose name is none the plan knows: inserted by the clerk, who typed the name too."""
+    item_id, name = raw.cells.get("項目ID"), raw.cells.get(_NAME_KEY[raw.sheet])
+    if not known or item_id is None or item_id.value is not None or name is None or name.value is None:
+        return False
+    return clean_text(name.value) not in known
+
+
+def extra_row(raw: RawRow, path: str, known: frozenset[str] = frozenset()) -> Issue | None:
+    """``extra_row`` for a row that is none of the department's items, else None: no 項目ID and no fixed cell,
+    or (``known``: the plan's names of this sheet) no 項目ID and a name the plan does not have."""
+    if any(raw.cells[n].value is not None for n in _ROW_KEYS[raw.sheet] if n in raw.cells) and not _inserted(raw, known):
         return None
     typed = [(name, c) for name, c in raw.cells.items() if c.value is not None]
     if not typed:
@@ -59,10 +72,13 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
     department = department_of(records)
     issues: list[Issue] = []
     ctx = Context(records, plan, year, department)
+    whole = plan.whole if plan is not None else None
+    item_names = frozenset(i.name for i in whole.items) if whole else frozenset()
+    kpi_names = frozenset(n for k in whole.kpis for n in (k.name, k.old_name) if n) if whole else frozenset()
     input_table = records.table(T.INPUT_SHEET)
     if input_table is not None:
         for raw in input_table.rows:
-            extra = extra_row(raw, records.path)
+            extra = extra_row(raw, records.path, item_names)
             if extra is not None:
                 issues.append(extra)
                 continue
@@ -84,7 +100,7 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
     kpi_table = records.table(T.KPI_SHEET)
     if kpi_table is not None:
         for raw in kpi_table.rows:
-            extra = extra_row(raw, records.path)
+            extra = extra_row(raw, records.path, kpi_names)
             if extra is not None:
                 issues.append(extra)
                 continue

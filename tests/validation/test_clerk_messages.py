@@ -182,6 +182,24 @@ def test_an_erased_item_id_is_to_be_typed_back(plan, tmp_path):
     assert issue.text == "この行の「項目ID」が消されています。配布した様式のとおりに項目IDを入力し直してください。"
 
 
+@pytest.mark.parametrize("sheet, key_of, name_header, name, input_header", [
+    ("入力", lambda plan: _items(plan)[0], "改革項目", "窓口のキャッシュレス化（追加）", "取組状況"),
+    ("KPI実績", lambda plan: plan.kpis_led_by(DEPT)[0].key, "指標名", "窓口での決済件数", "実績値"),
+])
+def test_an_inserted_row_with_a_name_typed_is_still_an_extra_row(plan, tmp_path, sheet, key_of, name_header, name,
+                                                                 input_header):
+    wb = _form(plan)
+    key = key_of(plan)
+    row = int(address(wb, sheet, key, "項目ID")[1:]) + 1
+    wb[sheet].insert_rows(row)
+    name_col = address(wb, sheet, key, name_header).rstrip("0123456789")
+    wb[sheet][f"{name_col}{row}"] = name  # the clerk names the new row, but no 項目ID
+    wb[sheet][f"{address(wb, sheet, key, input_header).rstrip('0123456789')}{row}"] = "12"
+    issue = _at(_issues(plan, wb, tmp_path), f"{name_col}{row}")
+    assert issue.code == "extra_row" and f"「{name}」と入力されています" in issue.text
+    assert not [i for i in _issues(plan, wb, tmp_path) if i.code == "required" and i.column == "項目ID"]
+
+
 def test_an_inserted_kpi_row_is_an_extra_row(plan, tmp_path):
     wb = _form(plan)
     key = plan.kpis_led_by(DEPT)[0].key
