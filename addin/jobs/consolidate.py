@@ -57,6 +57,18 @@ class ConsolidationResult:
         return self.summary.to_json()
 
 
+def _plan_bytes(plan: Plan) -> bytes:
+    """The plan workbook to keep for the year: the file it was read from, as the secretariat keeps it (and
+    seconds faster than writing a 12,000-item plan again), or one written from the model for a plan built in memory."""
+    source = Path(plan.source) if plan.source else None
+    if source is not None and source.is_file():
+        try:
+            return source.read_bytes()
+        except OSError:
+            pass  # gone or locked since it was read: the model is the same plan
+    return plan_workbook_bytes(plan)
+
+
 def consolidate(plan: Plan, inputs: Iterable[str | os.PathLike], year: int, out: str | os.PathLike,
                 db_path: str | os.PathLike | None = None, allow_empty: bool = False,
                 lock_timeout: float | None = None) -> ConsolidationResult:
@@ -114,5 +126,5 @@ def _consolidate_locked(plan: Plan, run: ValidationRun, year: int, out: Path, db
         history.store_grades(scope, year, [
             (r.item.item_id, r.self_grade, r.override.grade, r.override.committee_grade, r.grade,
              r.override.comment, r.override.committee_comment) for r in summary.items] + orphan_rows(orphans))
-        history.store_plan(scope, year, plan.whole.fingerprint, plan_workbook_bytes(plan.whole))
+        history.store_plan(scope, year, plan.whole.fingerprint, _plan_bytes(plan.whole))
     return ConsolidationResult(run, summary, out, db, backup, db_backup, orphans)

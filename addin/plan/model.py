@@ -289,7 +289,7 @@ class Plan:
     def compute_lookups(self) -> "Plan":
         """Compute every lookup now: before worker processes start, so they inherit them instead of each redoing them."""
         for name in ("items_by_id", "departments", "_department_set", "_items_by_department", "kpis_by_item",
-                     "kpis_by_key", "_kpis_by_lead", "bars_by_item", "fingerprint"):
+                     "kpis_by_key", "_kpis_by_lead", "bars_by_item", "fingerprint", "names"):
             getattr(self, name)
         return self
 
@@ -300,6 +300,13 @@ class Plan:
     @cached_property
     def _department_set(self) -> frozenset[str]:
         return frozenset(self.departments)
+
+    @cached_property
+    def names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Every 改革項目 and every 指標名 (旧指標名 included) of the whole plan: a row naming none was inserted."""
+        whole = self.whole
+        return (frozenset(i.name for i in whole.items),
+                frozenset(n for k in whole.kpis for n in (k.name, k.old_name) if n))
 
     @cached_property
     def kpis_by_key(self) -> dict[tuple[str, str], Kpi]:

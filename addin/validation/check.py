@@ -72,9 +72,7 @@ def evaluate(records: WorkbookRecords, plan=None, year: int | None = None) -> tu
     department = department_of(records)
     issues: list[Issue] = []
     ctx = Context(records, plan, year, department)
-    whole = plan.whole if plan is not None else None
-    item_names = frozenset(i.name for i in whole.items) if whole else frozenset()
-    kpi_names = frozenset(n for k in whole.kpis for n in (k.name, k.old_name) if n) if whole else frozenset()
+    item_names, kpi_names = plan.names if plan is not None else (frozenset(), frozenset())
     input_table = records.table(T.INPUT_SHEET)
     if input_table is not None:
         for raw in input_table.rows:
