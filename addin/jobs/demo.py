@@ -229,6 +229,7 @@ def _committee_review(plan: Plan, data: DemoData, out: Path) -> list[Path]:
     from openpyxl import load_workbook
 
     from addin.forms.fill import fill_sheet
+    from addin.jobs.publish import publish
     from addin.reports.status import COMMITTEE_COMMENT, COMMITTEE_GRADE, STATUS_SHEET
 
     review = data.second_year["committee"]
@@ -238,4 +239,5 @@ def _committee_review(plan: Plan, data: DemoData, out: Path) -> list[Path]:
                                                                COMMITTEE_COMMENT: review["comment"]}})
     atomic_write(report, wb.save)
     result = _consolidate(plan, data, out)
-    return [result.report_path]
+    # Published again: the committee's grade is the final one the public sees.
+    return [result.report_path, *publish(result.report_path, out / f"公表_{format_fiscal_year(data.year)}").paths]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 
@@ -112,7 +113,8 @@ def test_demo_writes_the_whole_cycle(demo_run):
     assert sum(data["totals"]["grades"].values()) > 0
     assert list((out / "差戻し_R8").glob("差戻し_R8_*.xlsx"))
     assert (out / "財政課CSV_R8" / "効果額集計_R8.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    for name in ("公表_取組状況_R8.xlsx", "評価シート_R8.xlsx", "取組状況_R8.csv", "評価_R8.csv", "KPI_R8.csv", "効果額_R8.csv"):
+    for name in ("公表_取組状況_R8.xlsx", "個票_R8.xlsx", "評価シート_R8.xlsx", "取組状況_R8.csv", "評価_R8.csv", "KPI_R8.csv",
+                 "効果額_R8.csv"):
         assert str(out / "公表_R8" / name) in printed, name  # the publication set is part of the cycle
 
 
@@ -145,5 +147,9 @@ def test_demo_runs_a_second_year_on_the_revised_plan(demo_run):
     assert reviewed["grade_committee"] == reviewed["grade"] == committee["grade"]
     assert r9_items[committee["item"]]["grade_history"]["R8"] == committee["grade"]  # stored, then seen a year later
     printed = result.output.split()
-    for name in ("集約_R9.xlsx", "財政課_R9.xlsx", "公表_R9/公表_取組状況_R9.xlsx", "公表_R9/評価シート_R9.xlsx"):
+    for name in ("集約_R9.xlsx", "財政課_R9.xlsx", "公表_R9/公表_取組状況_R9.xlsx", "公表_R9/個票_R9.xlsx",
+                 "公表_R9/評価シート_R9.xlsx"):
         assert str(out / name) in printed, name
+    with open(out / "公表_R8" / "評価_R8.csv", encoding="utf-8-sig", newline="") as handle:
+        published = {r[0]: r for r in csv.reader(handle)}
+    assert published[committee["item"]][-2:] == [committee["grade"]] * 2  # R8 published again with the committee's grade
