@@ -62,7 +62,7 @@ def publish(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | 
     except ReformError as exc:
         history = None
         notes.append(f"個票（{item_sheets_name(info.year)}）は作成していません。{exc}")
-    paths = [write_status_list(report, out_dir, made)]
+    paths = [write_status_list(report, out_dir, made, comments)]
     if history is not None:
         paths.append(write_item_sheets(history, items, out_dir, info.plan_name, info.made, comments, info.author))
     paths.append(write_evaluation_sheet(report, out_dir, made, _grades(history)))

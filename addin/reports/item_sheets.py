@@ -279,8 +279,10 @@ def _item_sheet(book: ReportBook, name: str, history: PlanHistory, record: ItemR
     tag = format_fiscal_year(history.year)
     _texts(s, "今後の課題・方向性", [(tag, dept, text) for dept, text in record.next_steps])
     if comments:
-        said = [(tag, label, text) for label, text in (("事務局", record.comments.get("secretariat_comment")),
-                                                       ("委員会", record.comments.get("committee_comment"))) if text]
+        # The report's comments when it has the item (typed since the consolidation count), else the history's.
+        secretariat, committee = ((item.comment, item.committee_comment) if item is not None else
+                                  (record.comments.get("secretariat_comment"), record.comments.get("committee_comment")))
+        said = [(tag, label, text) for label, text in (("事務局", secretariat), ("委員会", committee)) if text]
         _texts(s, "事務局・委員会のコメント", said, "（コメントはありません）")
     s.sheet.print_setup(landscape=False)
     s.sheet.print_area(f"A1:{get_column_letter(s.last)}{s.row}")

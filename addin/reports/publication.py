@@ -22,7 +22,8 @@ from addin.reports.common import header_cells, row_height, split_row
 from addin.reports.finance import ReportError, read_finance_tables
 from addin.reports.previous import cell_text
 from addin.reports.workbook import PLAN_HEADERS, PLAN_SHEET, SETTINGS_SHEET
-from addin.reports.status import COMMITTEE_GRADE, FINAL_GRADE, OVERRIDE_COMMENT, OVERRIDE_GRADE, STATUS_SHEET
+from addin.reports.status import (COMMITTEE_COMMENT, COMMITTEE_GRADE, FINAL_GRADE, OVERRIDE_COMMENT, OVERRIDE_GRADE,
+                                  STATUS_SHEET)
 from addin.xlsx.styles import BODY_FONT, BOLD_FONT, CENTER, SECTION_FILL, THIN_BORDER, TITLE_FONT, WRAP_TOP
 from addin.xlsx.tables import find_table
 from addin.xlsx.writer import ReportBook, ReportSheet, write_book
@@ -30,8 +31,12 @@ from addin.xlsx.writer import ReportBook, ReportSheet, write_book
 __all__ = ["PublicItem", "grouped_sheet", "HEADER_ROW", "read_public_items", "read_report_settings", "public_headers", "write_status_list", "status_list_name"]
 
 _READ = ("項目ID", "重点項目", "取組", "No.", "改革項目", "実施担当", "取組状況", "今後の課題・方向性", FINAL_GRADE)
-_OPTIONAL = ("推進内容", "主な取組", "自己評価", OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE, RESPONSE)  # empty when absent
+_OPTIONAL = ("推進内容", "主な取組", "自己評価", OVERRIDE_GRADE, OVERRIDE_COMMENT, COMMITTEE_GRADE, COMMITTEE_COMMENT,
+             RESPONSE)  # empty when absent
 _WIDTHS = (17, 17, 22, 9, 34, 26, 5)
+# With 設定「コメントの公表」する: one more column, the others narrower (the same 130 units print at 8 pt).
+COMMENTS_HEADER = "事務局・委員会の意見"
+_WIDTHS_WITH_COMMENTS = (15, 15, 19, 8, 30, 22, 5, 16)
 HEADER_ROW = 3
 
 
@@ -56,6 +61,12 @@ class PublicItem:
     committee_grade: str = ""
     comment: str = ""  # 事務局コメント: on the committee's sheet; public only where 設定 says so
     response: str = ""  # 前年度指摘への対応: on the committee's sheet
+    committee_comment: str = ""  # 委員会意見: public only where 設定 says so
+
+    def comments(self) -> str:
+        """事務局コメント and 委員会意見, each labelled, for a public document that shows them."""
+        said = (("事務局", self.comment), ("委員会", self.committee_comment))
+        return "\n".join(f"【{who}】{text}" for who, text in said if text)
 
 
 def public_headers(year: int) -> tuple[str, ...]:
@@ -96,7 +107,7 @@ def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
                                 get("推進内容") or texts.get("推進内容", ""),
                                 "、".join(get("実施担当").split("\n")), get("取組状況"), get("今後の課題・方向性"),
                                 get(FINAL_GRADE), " ".join(get("自己評価").split("\n")), get(OVERRIDE_GRADE),
-                                get(COMMITTEE_GRADE), get(OVERRIDE_COMMENT), get(RESPONSE)))
+                                get(COMMITTEE_GRADE), get(OVERRIDE_COMMENT), get(RESPONSE), get(COMMITTEE_COMMENT)))
     return items
 
 
@@ -178,19 +189,26 @@ def grouped_sheet(book: ReportBook, name: str, title: str, made: date, headers: 
     return sheet, row - 1
 
 
-def _fill(book: ReportBook, items: list[PublicItem], plan_name: str, year: int, made: date) -> None:
+def _fill(book: ReportBook, items: list[PublicItem], plan_name: str, year: int, made: date, comments: bool) -> None:
     title = f"{plan_name}　{format_fiscal_year_long(year)}の実施状況".strip("　")
     body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     grade = book.style(font=BODY_FONT, alignment=CENTER, border=THIN_BORDER)
     headers = public_headers(year)
-    grouped_sheet(book, "取組状況", title, made, headers, _WIDTHS, items, _item_row,
-                  [body] * (len(headers) - 1) + [grade])
+    if comments:
+        grouped_sheet(book, "取組状況", title, made, (*headers, COMMENTS_HEADER), _WIDTHS_WITH_COMMENTS, items,
+                      lambda item: [*_item_row(item), item.comments() or None], [body] * (len(headers) - 1) + [grade, body])
+    else:
+        grouped_sheet(book, "取組状況", title, made, headers, _WIDTHS, items, _item_row,
+                      [body] * (len(headers) - 1) + [grade])
 
 
-def write_status_list(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None) -> Path:
-    """Write 公表_取組状況_R8.xlsx into ``out_dir`` from the consolidated report; returns its path."""
+def write_status_list(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None,
+                      comments: bool = False) -> Path:
+    """Write 公表_取組状況_R8.xlsx into ``out_dir`` from the consolidated report; returns its path.
+
+    ``comments``: 設定「コメントの公表」する — 事務局コメント and 委員会意見 in one more column."""
     info, _tables = read_finance_tables(report, made)
     items = read_public_items(report)
     out = Path(out_dir) / status_list_name(info.year)
-    return write_book(out, lambda book: _fill(book, items, info.plan_name, info.year, info.made),
+    return write_book(out, lambda book: _fill(book, items, info.plan_name, info.year, info.made, comments),
                       title=f"{info.plan_name} {format_fiscal_year(info.year)} 公表 取組状況".strip(), author=info.author)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -121,8 +122,10 @@ def test_comments_appear_when_published(cycle, tmp_path):
     report = cycle["tmp"] / "出力" / "集約_R9.xlsx"
     assert read_report_settings(report)["コメントの公表"] == "しない"
     history = load_plan_history(cycle["db"], cycle["r9_plan"].settings.plan_name, R9)
-    history.records["1-(1)-1"].comments["committee_comment"] = "取組の成果を市民に分かりやすく示すこと。"
-    path = write_item_sheets(history, read_public_items(report), tmp_path, "計画", MADE, comments=True)
+    # Typed into the report after the consolidation: the report's comment is the one shown.
+    items = [replace(i, committee_comment="取組の成果を市民に分かりやすく示すこと。") if i.item_id == "1-(1)-1" else i
+             for i in read_public_items(report)]
+    path = write_item_sheets(history, items, tmp_path, "計画", MADE, comments=True)
     rows = _sheet_rows(openpyxl.load_workbook(path)["1-(1)-1"])
     assert ["R9", "委員会", "取組の成果を市民に分かりやすく示すこと。"] in [r[:3] for r in rows]
 

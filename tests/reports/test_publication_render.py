@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import hostile
+import openpyxl
 import pytest
 from pdfpages import FULL_WIDTH, page_text, pdf_pages
 from records import submission
@@ -104,3 +105,28 @@ def test_a_long_status_goes_on_over_rows_and_prints_whole(plan, tmp_path):
     assert min(text.count(ch) for ch in "段落説") >= 200  # every character printed, wherever rows break it
     assert "第199段落" in text
 
+
+
+def test_comments_are_published_only_when_the_plan_says_so(plan, tmp_path):
+    from dataclasses import replace
+
+    from addin.consolidation.summary import Override
+
+    shown = replace(plan, settings=replace(plan.settings, publish_comments=True))  # 設定「コメントの公表」する
+    item = plan.items_for(plan.departments[0])[0]
+    overrides = {item.item_id: Override(comment="成果指標の根拠を示すこと。", committee_comment="市民への周知を強化されたい。")}
+    subs = [submission(shown, d, 2026) for d in shown.departments]
+    report = write_report(summarize(shown, 2026, subs, overrides=overrides), tmp_path / "集約_R8.xlsx")
+    book = next(p for p in publish(report, tmp_path / "out", made=MADE).paths if p.name == "公表_取組状況_R8.xlsx")
+    pdf = hostile.convert(Path(shutil.copy(book, tmp_path / "book.xlsx")), "pdf", tmp_path / "pdf", tmp_path / "profile")
+    pages = pdf_pages(pdf)
+    text = re.sub(r"\s+", "", "".join(page_text(p) for p in pages))
+    assert "事務局・委員会の意見" in text and "【事務局】成果指標の根拠を示すこと。" in text and "【委員会】市民への周知" in text
+    for number, (page_width, words) in enumerate(pages, start=1):
+        sizes = [(x1 - x0) / len(w) for x0, _y0, x1, _y1, w in words if FULL_WIDTH.fullmatch(w)]
+        assert min(sizes) >= 7.95 and all(x1 <= page_width for *_b, x1, _y1, _w in words), f"page {number}"
+    hidden = write_report(summarize(plan, 2026, [submission(plan, d, 2026) for d in plan.departments],
+                                    overrides=overrides), tmp_path / "既定" / "集約_R8.xlsx")
+    book = next(p for p in publish(hidden, tmp_path / "既定" / "out", made=MADE).paths if p.suffix == ".xlsx")
+    cells = [c for row in openpyxl.load_workbook(book).worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert not any("成果指標の根拠" in str(c) for c in cells) and "事務局・委員会の意見" not in cells
