@@ -225,3 +225,13 @@ def test_a_six_year_plan_with_large_amounts_prints_legibly(tmp_path):
         assert width < 600 and min(sizes) >= 7.95, f"page {number}: text printed at {min(sizes):.1f} pt"
     text = re.sub(r"\s+", "", "".join(page_text(p) for p in pages))
     assert "###" not in text and "R3" in text and "2,469,134" in text  # 2-(1)-1: two departments' 1,234,567
+
+
+def test_sheet_names_are_valid_and_unique_whatever_the_item_id():
+    from addin.reports.item_sheets import sheet_title
+
+    taken: set[str] = set()
+    names = [sheet_title(i, taken) for i in ("1-(1)-1", "[A]/1:2*?", "A1", "a1", "目次", "x" * 40, "'引用'")]
+    assert names[0] == "1-(1)-1" and names[1] == "_A__1_2__" and names[3] == "a1_2"  # Excel ignores case
+    assert names[4] != INDEX_SHEET and all(len(n) <= 31 and n and not n.startswith("'") for n in names)
+    assert len({n.casefold() for n in names}) == len(names)
