@@ -316,8 +316,21 @@ def add_finance_sheet(book: ReportBook, table: FinanceTable, info: ReportInfo) -
         _write_cells(sheet, header_row + 1 + index, values, widths, formats, border=True, centred=centred)
     last = header_row + max(len(table.rows), 1)
     row = last + 2
+    starts = True  # a block below the table (課別の効果額): its title, its header row, its rows with borders
     for values in table.trailing:
-        _write_cells(sheet, row, values, widths, [number_format(v, None) for v in values], border=False)
+        filled = [v for v in values if v not in (None, "")]
+        used = values[:max(i for i, v in enumerate(values) if v not in (None, "")) + 1] if filled else []
+        if len(filled) == 1 and isinstance(values[0], str):
+            _banner(sheet, row, values[0], book.style(font=BOLD_FONT, **wrap), widths, BODY_POINTS)
+            starts = True
+        elif starts and filled:
+            height = _height([str(v or "") for v in used], widths)
+            if height:
+                sheet.height(row, height)
+            sheet.write_row(row, used, header_style)
+            starts = False
+        elif filled:
+            _write_cells(sheet, row, used, widths, [number_format(v, None) for v in used], border=True)
         row += 1
     key = next((i for i, name in enumerate(table.header) if name == "項目ID"), 0)
     sheet.freeze(f"{get_column_letter(key + 2)}{header_row + 1}")
