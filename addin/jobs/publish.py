@@ -62,10 +62,10 @@ def publish(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | 
     except ReformError as exc:
         history = None
         notes.append(f"個票（{item_sheets_name(info.year)}）は作成していません。{exc}")
-    paths = [write_status_list(report, out_dir, made, comments)]
+    paths = [write_status_list(items, info, out_dir, comments)]
     if history is not None:
         paths.append(write_item_sheets(history, items, out_dir, info.plan_name, info.made, comments, info.author))
-    paths.append(write_evaluation_sheet(report, out_dir, made, _grades(history)))
+    paths.append(write_evaluation_sheet(items, info, tables, out_dir, _grades(history)))
     paths += [write_status_csv(items, info.year, out_dir), write_grades_csv(items, info.year, out_dir),
               *write_table_csvs(tables, info.year, out_dir, history)]
     return Published(paths, notes)

@@ -19,11 +19,10 @@ from openpyxl.utils import get_column_letter
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
 from addin.reports.common import header_cells
 from addin.reports.effects import EFFECTS_SHEET
-from addin.reports.finance import read_finance_tables
-from addin.reports.finance_book import FinanceTable
+from addin.reports.finance_book import FinanceTable, ReportInfo
 from addin.reports.grades import GRADE_MEANINGS
 from addin.reports.kpi import KPI_SHEET
-from addin.reports.publication import HEADER_ROW, PublicItem, grouped_sheet, read_public_items
+from addin.reports.publication import HEADER_ROW, PublicItem, grouped_sheet
 from addin.vocab import GRADES
 from addin.xlsx.styles import BODY_FONT, CENTER, INPUT_FILL, THIN_BORDER, TITLE_FONT, WRAP_TOP
 from addin.xlsx.writer import ReportBook, write_book
@@ -112,11 +111,10 @@ def _fill(book: ReportBook, items: list[PublicItem], found: dict[str, str], earl
     _add_criteria(book)
 
 
-def write_evaluation_sheet(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None,
-                           grades: Mapping[str, Mapping[int, str | None]] | None = None) -> Path:
-    """Write 評価シート_R8.xlsx into ``out_dir``; ``grades`` {項目ID: {year: final}} from the history; returns its path."""
-    info, tables = read_finance_tables(report, made)
-    items = read_public_items(report)
+def write_evaluation_sheet(items: list[PublicItem], info: ReportInfo, tables: list[FinanceTable],
+                           out_dir: str | os.PathLike, grades: Mapping[str, Mapping[int, str | None]] | None = None) -> Path:
+    """Write 評価シート_R8.xlsx into ``out_dir`` from the report's items and tables; ``grades`` {項目ID: {year: final}}
+    from the history; returns its path."""
     out = Path(out_dir) / evaluation_sheet_name(info.year)
     earlier = earlier_grades(grades or {}, info.year)
     return write_book(out, lambda book: _fill(book, items, outcomes(tables, info.year), earlier, info.plan_name,

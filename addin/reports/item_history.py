@@ -79,16 +79,16 @@ def load_plan_history(db: str | os.PathLike, plan_name: str, year: int) -> PlanH
         grades = history.final_grades(plan_name)
         stages = history.stage_grades(plan_name, year)
         parts = history.effect_parts(plan_name)
-        entries = {y: history.entries(plan_name, y) for y in history.years(plan_name) if y <= year}
+        entries = {y: _by_item(history.entries(plan_name, y)) for y in history.years(plan_name) if y <= year}
     records = {}
     for item in plan.in_year(year).items:  # departments of items merged into it included
         order = list(item.departments)
+        this_year = _in_order(order, entries.get(year, {}).get(item.item_id, []))
         records[item.item_id] = ItemRecord(
             item, plan.bars_for(item),
             [_kpi_record(plan, kpi, kpi_actuals, year) for kpi in plan.kpis_by_item.get(item.item_id, [])],
             _statuses(order, item.item_id, entries),
-            [(dept, e["next_steps"]) for dept, e in _by_department(order, item.item_id, entries.get(year, {}))
-             if e["next_steps"]],
+            [(dept, e["next_steps"]) for dept, e in this_year if e["next_steps"]],
             effect_trend(plan.years, year, {y: plan.effect_target(item.item_id, y) for y in plan.years},
                          {y: p for y, p in parts.get(item.item_id, {}).items() if y <= year}),
             {y: g for y, g in grades.get(item.item_id, {}).items() if y <= year},
@@ -111,16 +111,23 @@ def _kpi_record(plan: Plan, kpi: Kpi, stored: dict, year: int) -> KpiRecord:
                      {y: plan.year_target(kpi, y) for y in plan.years})
 
 
-def _by_department(order: list[str], item_id: str, entries: dict[tuple[str, str], dict]) -> list[tuple[str, dict]]:
-    """The item's stored entries of one year, in the plan's department order (any other department last)."""
-    found = [(dept, entry) for (key, dept), entry in entries.items() if key == item_id]
+def _by_item(entries: dict[tuple[str, str], dict]) -> dict[str, list[tuple[str, dict]]]:
+    """One year's stored entries grouped by 項目ID: [(課, entry)]."""
+    grouped: dict[str, list[tuple[str, dict]]] = {}
+    for (item_id, dept), entry in entries.items():
+        grouped.setdefault(item_id, []).append((dept, entry))
+    return grouped
+
+
+def _in_order(order: list[str], found: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """The entries in the plan's department order (any other department last)."""
     return sorted(found, key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
 
 
 def _statuses(order: list[str], item_id: str, entries: dict[int, dict]) -> dict[int, list[tuple[str, str]]]:
     result = {}
     for year in sorted(entries):
-        lines = [(dept, e["status"]) for dept, e in _by_department(order, item_id, entries[year]) if e["status"]]
+        lines = [(dept, e["status"]) for dept, e in _in_order(order, entries[year].get(item_id, [])) if e["status"]]
         if lines:
             result[year] = lines
     return result

@@ -19,7 +19,8 @@ from addin.errors import UnreadableWorkbook
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
 from addin.forms.layout import RESPONSE
 from addin.reports.common import header_cells, row_height, split_row
-from addin.reports.finance import ReportError, read_finance_tables
+from addin.reports.finance import ReportError
+from addin.reports.finance_book import ReportInfo
 from addin.reports.previous import cell_text
 from addin.reports.workbook import PLAN_HEADERS, PLAN_SHEET, SETTINGS_SHEET
 from addin.reports.status import (COMMITTEE_COMMENT, COMMITTEE_GRADE, FINAL_GRADE, OVERRIDE_COMMENT, OVERRIDE_GRADE,
@@ -202,13 +203,11 @@ def _fill(book: ReportBook, items: list[PublicItem], plan_name: str, year: int, 
                       [body] * (len(headers) - 1) + [grade])
 
 
-def write_status_list(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None,
+def write_status_list(items: list[PublicItem], info: ReportInfo, out_dir: str | os.PathLike,
                       comments: bool = False) -> Path:
-    """Write 公表_取組状況_R8.xlsx into ``out_dir`` from the consolidated report; returns its path.
+    """Write 公表_取組状況_R8.xlsx into ``out_dir`` from the report's items; returns its path.
 
     ``comments``: 設定「コメントの公表」する — 事務局コメント and 委員会意見 in one more column."""
-    info, _tables = read_finance_tables(report, made)
-    items = read_public_items(report)
     out = Path(out_dir) / status_list_name(info.year)
     return write_book(out, lambda book: _fill(book, items, info.plan_name, info.year, info.made, comments),
                       title=f"{info.plan_name} {format_fiscal_year(info.year)} 公表 取組状況".strip(), author=info.author)
