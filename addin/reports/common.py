@@ -160,3 +160,12 @@ def split_row(values: Sequence[object], widths: Sequence[float]) -> list[list[ob
     count = max((len(p) for p in pieces), default=1)
     return [[p[k] if k < len(p) else None for p in pieces] for k in range(count)]
 
+
+def number_text(value: object) -> str:
+    """A number as text with thousands separators (1,234; 26.5); 「－」 for none; other values as they are."""
+    if value is None:
+        return "－"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+

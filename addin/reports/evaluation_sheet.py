@@ -17,7 +17,7 @@ from typing import Mapping
 from openpyxl.utils import get_column_letter
 
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long
-from addin.reports.common import header_cells
+from addin.reports.common import header_cells, number_text
 from addin.reports.effects import EFFECTS_SHEET
 from addin.reports.finance_book import FinanceTable, ReportInfo
 from addin.reports.grades import GRADE_MEANINGS
@@ -39,12 +39,6 @@ def evaluation_sheet_name(year: int) -> str:
     return f"評価シート_{format_fiscal_year(year)}.xlsx"
 
 
-def _number(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, (int, float)) else str(value)
-
-
 def outcomes(tables: list[FinanceTable], year: int) -> dict[str, str]:
     """項目ID → 成果及び効果: each KPI from its baseline to this year's actual against the target, and the 効果額."""
     by_sheet = {t.sheet: t for t in tables}
@@ -59,15 +53,15 @@ def outcomes(tables: list[FinanceTable], year: int) -> dict[str, str]:
             if get(tag) is None:
                 continue
             lines.setdefault(str(get("項目ID")), []).append(
-                f"{get('指標名')}：{_number(get('基準値'))}{unit}（{get('基準年度') or '基準'}）→ "
-                f"{_number(get(tag))}{unit}（{tag}）／目標 {_number(get('目標値'))}{unit}")
+                f"{get('指標名')}：{number_text(get('基準値'))}{unit}（{get('基準年度') or '基準'}）→ "
+                f"{number_text(get(tag))}{unit}（{tag}）／目標 {number_text(get('目標値'))}{unit}")
     if EFFECTS_SHEET in by_sheet:
         eff = by_sheet[EFFECTS_SHEET]
         col = {name: i for i, name in enumerate(eff.header)}
         for row in eff.rows:
             amount = row[col["効果額（千円）"]] if "効果額（千円）" in col else None
             if row[col["区分"]] == "項目" and amount is not None:
-                lines.setdefault(str(row[col["項目ID"]]), []).append(f"効果額：{_number(amount)}千円")
+                lines.setdefault(str(row[col["項目ID"]]), []).append(f"効果額：{number_text(amount)}千円")
     return {key: "\n".join(value) for key, value in lines.items()}
 
 

@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from addin.consolidation.effects import EffectTrend
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
-from addin.reports.common import ROW_LINES, header_cells, number_format, row_height, row_pieces
+from addin.reports.common import ROW_LINES, header_cells, number_format, number_text, row_height, row_pieces
+from addin.reports.effect_trend import ESTIMATE_FORMAT
 from addin.reports.item_history import ItemRecord, PlanHistory
 from addin.reports.publication import PublicItem
 from addin.xlsx.styles import (AMOUNT_FORMAT, BAR_FILL, BODY_FONT, BOLD_FONT, CENTER, CURRENT_YEAR_HEADER_FILL,
@@ -74,8 +75,8 @@ class _Sheet:
         self.bar_current = book.style(font=BODY_FONT, alignment=CENTER, border=_CURRENT, fill=BAR_FILL)
         self.amount = book.style(font=BODY_FONT, border=THIN_BORDER, number_format=AMOUNT_FORMAT)
         self.amount_current = book.style(font=BODY_FONT, border=_CURRENT, number_format=AMOUNT_FORMAT)
-        self.estimate = book.style(font=BODY_FONT, border=THIN_BORDER, number_format='#,##0"＊"')
-        self.estimate_current = book.style(font=BODY_FONT, border=_CURRENT, number_format='#,##0"＊"')
+        self.estimate = book.style(font=BODY_FONT, border=THIN_BORDER, number_format=ESTIMATE_FORMAT)
+        self.estimate_current = book.style(font=BODY_FONT, border=_CURRENT, number_format=ESTIMATE_FORMAT)
         self.rate = book.style(font=BODY_FONT, border=THIN_BORDER, number_format=PERCENT_FORMAT)
         self.note = book.style(font=_NOTE_FONT, alignment=WRAP_TOP)
 
@@ -153,7 +154,7 @@ class _Sheet:
         return framed if year == self.year else plain
 
 
-def _basics(s: _Sheet, item: PublicItem | None, record: ItemRecord, plan_name: str, year: int) -> None:
+def _basics(s: _Sheet, record: ItemRecord, plan_name: str, year: int) -> None:
     found = record.item
     s.span(1, s.last, f"{plan_name}　{format_fiscal_year_long(year)} 個票（項目ID {found.item_id}）".strip("　"),
            s.book.style(font=_NOTE_FONT))
@@ -192,7 +193,7 @@ def _kpis(s: _Sheet, record: ItemRecord) -> None:
     for found in record.kpis:
         kpi = found.kpi
         unit = f"（{kpi.unit}）" if kpi.unit else ""
-        name = f"{kpi.name}{unit}\n基準 {format_fiscal_year(kpi.baseline_year)}：{_number(kpi.baseline)}"
+        name = f"{kpi.name}{unit}\n基準 {format_fiscal_year(kpi.baseline_year)}：{number_text(kpi.baseline)}"
         s.fit([(name, s.width(1, 2))])
         s.span(1, 2, name, s.body)
         _year_values(s, found.actuals)
@@ -257,16 +258,10 @@ def _texts(s: _Sheet, title: str, lines: list[tuple[str, str, str]], empty: str 
         s.labelled([(year_label, 1), (dept, 2)], text)
 
 
-def _number(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, (int, float)) else "－"
-
-
 def _item_sheet(book: ReportBook, name: str, history: PlanHistory, record: ItemRecord, item: PublicItem | None,
                 plan_name: str, made: date, comments: bool) -> None:
     s = _Sheet(book, name, history)
-    _basics(s, item, record, plan_name, history.year)
+    _basics(s, record, plan_name, history.year)
     _schedule(s, record)
     _kpis(s, record)
     _effects(s, record.trend)
@@ -309,7 +304,7 @@ def _index(book: ReportBook, history: PlanHistory, names: dict[str, str], items:
         if height:
             sheet.height(row, height)
         sheet.write_row(row, values[:2], (body, grade))
-        sheet.link(row, 3, "", f"'{name}'!A1", values[2], link)
+        sheet.link_sheet(row, 3, name, values[2], link)
         sheet.write_row(row, values[3:], (body, grade), first_col=4)
     sheet.print_setup(header_rows=(3, 3), landscape=False)
 

@@ -268,6 +268,14 @@ class ReportSheet:
             return
         self.write(row, col, text, style)
 
+    def link_sheet(self, row: int, col: int, sheet: str, text: str, style: Any = None) -> None:
+        """A cell linking to cell A1 of another sheet of this workbook (an internal link: no file involved)."""
+        quoted = sheet.replace("'", "''")
+        if self._links < MAX_LINKS and self.ws.write_url(row - 1, col - 1, f"internal:'{quoted}'!A1", style, text) >= 0:
+            self._links += 1
+            return
+        self.write(row, col, text, style)
+
     def merge(self, ref: str, value: object, style: Any = None) -> None:
         if isinstance(value, float) and not math.isfinite(value):
             value = ""

@@ -67,6 +67,8 @@ def test_one_sheet_per_active_item_and_an_index(published):
         assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
     index = _sheet_rows(wb[INDEX_SHEET])
     assert [r[0] for r in index[3:3 + len(R9_ITEMS)]] == R9_ITEMS
+    link = wb[INDEX_SHEET]["C4"].hyperlink
+    assert link.location == "'1-(1)-1'!A1" and not link.target  # a link inside the workbook, to no file
     assert published.notes == []
 
 
