@@ -11,15 +11,15 @@ from pathlib import Path
 
 from addin.consolidation.history import HISTORY_FILE
 from addin.errors import ReformError
-from addin.reports.evaluation_sheet import evaluation_sheet_name, write_evaluation_sheet
+from addin.reports.evaluation_sheet import write_evaluation_sheet
 from addin.reports.finance import read_finance_tables
 from addin.reports.item_history import PlanHistory, load_plan_history
 from addin.reports.item_sheets import item_sheets_name, write_item_sheets
 from addin.reports.opendata import write_grades_csv, write_status_csv, write_table_csvs
-from addin.reports.publication import read_public_items, read_report_settings, status_list_name, write_status_list
+from addin.reports.publication import read_public_items, read_report_settings, write_status_list
 from addin.vocab import YES
 
-__all__ = ["Published", "publish", "to_pdf", "NoConverter", "publish_names"]
+__all__ = ["Published", "publish", "to_pdf", "NoConverter"]
 
 
 class NoConverter(ReformError):
@@ -38,11 +38,6 @@ class Published:
         return [p for p in self.paths if p.suffix == ".xlsx"]
 
 
-def publish_names(year: int) -> list[str]:
-    """The workbooks of the publication set, in the order they are written."""
-    return [status_list_name(year), item_sheets_name(year), evaluation_sheet_name(year)]
-
-
 def publish(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | None = None,
             db: str | os.PathLike | None = None) -> Published:
     """Write the workbooks and CSVs of the publication set into ``out_dir``.
@@ -55,10 +50,12 @@ def publish(report: str | os.PathLike, out_dir: str | os.PathLike, made: date | 
     out_dir.mkdir(parents=True, exist_ok=True)
     info, tables = read_finance_tables(report, made)
     items = read_public_items(report)
-    comments = read_report_settings(report).get("コメントの公表") == YES
+    settings = read_report_settings(report)
+    comments = settings.get("コメントの公表") == YES
     notes: list[str] = []
-    try:
-        history = load_plan_history(Path(db) if db else Path(report).parent / HISTORY_FILE, info.plan_name, info.year)
+    try:  # the history is keyed by the plan's own name (設定), the title's when the report predates _設定
+        history = load_plan_history(Path(db) if db else Path(report).parent / HISTORY_FILE,
+                                    settings.get("計画名") or info.plan_name, info.year)
     except ReformError as exc:
         history = None
         notes.append(f"個票（{item_sheets_name(info.year)}）は作成していません。{exc}")
