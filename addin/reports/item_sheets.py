@@ -295,17 +295,24 @@ def _index(book: ReportBook, history: PlanHistory, names: dict[str, str], items:
     body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     link = book.style(font=_LINK_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
     grade = book.style(font=BODY_FONT, alignment=CENTER, border=THIN_BORDER)
-    for row, (item_id, name) in enumerate(names.items(), start=4):
+    heading = book.style(font=BOLD_FONT, fill=SECTION_FILL, border=THIN_BORDER)
+    row, pillar = 4, None
+    for item_id, name in names.items():
         record = history.records[item_id]
+        if record.item.pillar != pillar:  # a heading row per 重点項目, as in the plan
+            pillar = record.item.pillar
+            sheet.merge(f"A{row}:E{row}", pillar, heading)
+            row += 1
         shown = items.get(item_id)
         values = (item_id, record.item.number, record.item.name, "、".join(record.item.departments),
                   shown.grade if shown else record.grades.get(history.year))
-        height = row_height(values, widths)
+        height = row_height(values[2:4], widths[2:4])  # the texts; 項目ID, No. and 評価 are short ASCII
         if height:
             sheet.height(row, height)
         sheet.write_row(row, values[:2], (body, grade))
         sheet.link_sheet(row, 3, name, values[2], link)
         sheet.write_row(row, values[3:], (body, grade), first_col=4)
+        row += 1
     sheet.print_setup(header_rows=(3, 3), landscape=False)
 
 
