@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Callable, Sequence
 
 from openpyxl.utils import get_column_letter
@@ -24,6 +23,9 @@ from addin.xlsx.styles import (
     THIN_BORDER,
     TITLE_FONT,
     WRAP_TOP,
+    display_units,
+    line_capacity,
+    text_lines,
 )
 from addin.xlsx.writer import ReportSheet
 
@@ -110,18 +112,22 @@ def achievement_colours(sheet: ReportSheet, ref: str) -> None:
 ROW_LINES = 25  # wrapped lines that fit one row: Excel's rows stop at 409 pt
 
 
-def _per_line(width: float) -> int:
-    return max(int(width / 1.8), 1)  # a Japanese character takes about 1.8 width units
-
-
 def _lines(value: object, width: float) -> int:
-    if value is None:
-        return 1
-    text = str(value)
-    per_line = _per_line(width)
-    if len(text) <= per_line and "\n" not in text:
-        return 1
-    return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
+    return 1 if value is None else text_lines(str(value), width)
+
+
+def _cut(paragraph: str, limit: int) -> list[str]:
+    """A paragraph in pieces of at most ``limit`` display units (wide characters count double)."""
+    if display_units(paragraph) <= limit:
+        return [paragraph]
+    chunks, start, used = [], 0, 0
+    for index, ch in enumerate(paragraph):
+        units = display_units(ch)
+        if used + units > limit:
+            chunks.append(paragraph[start:index])
+            start, used = index, 0
+        used += units
+    return chunks + [paragraph[start:]]
 
 
 def row_pieces(text: str, width: float, lines: int = ROW_LINES) -> list[str]:
@@ -129,16 +135,13 @@ def row_pieces(text: str, width: float, lines: int = ROW_LINES) -> list[str]:
 
     One piece per row: a text taller than a row would be cut off on screen and on paper.
     """
-    per_line = _per_line(width)
-    limit = lines * per_line
-    parts = []
-    for paragraph in text.split("\n"):
-        parts += [paragraph[i:i + limit] for i in range(0, len(paragraph), limit)] or [""]
+    limit = lines * line_capacity(width)
+    parts = [piece for paragraph in text.split("\n") for piece in _cut(paragraph, limit)]
     pieces: list[str] = []
     current: list[str] = []
     used = 0
     for part in parts:
-        need = max(math.ceil(len(part) / per_line), 1)
+        need = text_lines(part, width)
         if current and used + need > lines:
             pieces.append("\n".join(current))
             current, used = [], 0

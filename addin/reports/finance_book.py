@@ -39,6 +39,7 @@ from addin.xlsx.styles import (
     TITLE_FONT,
     TOTAL_FILL,
     WRAP_TOP,
+    display_units,
 )
 from addin.xlsx.tables import header_key
 from addin.xlsx.writer import ReportBook, ReportSheet
@@ -139,11 +140,6 @@ def join_departments(value: object) -> object:
     return "、".join(part.strip() for part in value.splitlines() if part.strip())
 
 
-def _units(text: str) -> int:
-    """Display width in Excel character units: full-width characters count double."""
-    return sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」【】〜～－" else 1 for ch in text)
-
-
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -190,7 +186,7 @@ def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
         for r, row in enumerate(table.rows):
             value = row[col] if col < len(row) else None
             fmt = number_format(value, name, table.source_format(r, col))
-            units = max(_units(line) for line in display_text(value, fmt).split("\n"))
+            units = max(display_units(line) for line in display_text(value, fmt).split("\n"))
             if isinstance(value, str) and not _CODE.fullmatch(value):
                 longest_text = max(longest_text, units)
             else:  # numbers and codes (1-(2)-10, R8) would break mid-token: never narrower than they are
@@ -199,7 +195,7 @@ def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
             value = row[col] if col < len(row) else None
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 fmt = number_format(value, None, table.source_format(r, col, preamble=True))
-                longest_number = max(longest_number, _units(display_text(value, fmt)))
+                longest_number = max(longest_number, display_units(display_text(value, fmt)))
         number = longest_number + _NUMBER_PAD if longest_number else 0.0
         need = max(min(longest_text + 2.0, _MAX_TEXT_WIDTH), number, _header_width(header), 5.0)
         floor = max(number, min(longest_text + 2.0, _MIN_TEXT_WIDTH), _header_width(header), 5.0)
@@ -210,14 +206,14 @@ def column_needs(table: FinanceTable) -> tuple[list[float], list[float]]:
 
 def _header_width(name: str) -> float:
     """Wide enough for the header on two lines, broken before a unit such as （千円）."""
-    units = _units(name)
+    units = display_units(name)
     if units <= 4:
         return units + 2
     if " " in name.strip():  # a grouped header: R8 目標
-        return max(_units(part) for part in name.split()) + 2
+        return max(display_units(part) for part in name.split()) + 2
     if "（" in name[1:]:
         head, _, unit = name.partition("（")
-        return max(_units(head), _units(unit) + 2) + 2
+        return max(display_units(head), display_units(unit) + 2) + 2
     return math.ceil(units / 2) + 2
 
 
@@ -257,7 +253,7 @@ def fit_widths(needs: Sequence[float], mins: Sequence[float], min_scale: float =
 def _lines(text: str, width: float) -> int:
     """Lines of wrapped text in Excel: a 10 pt full-width character is 13.3 px, 1.9 units of 7 px."""
     capacity = max(width - 0.5, 1.0)
-    return sum(max(1, math.ceil(_units(part) * 0.95 / capacity)) for part in text.split("\n"))
+    return sum(max(1, math.ceil(display_units(part) * 0.95 / capacity)) for part in text.split("\n"))
 
 
 def _height(texts: Sequence[str], widths: Sequence[float]) -> float | None:
@@ -346,7 +342,7 @@ def _short_columns(table: FinanceTable) -> set[int]:
     short = set()
     for col in range(len(table.header)):
         values = [r[col] for r in table.rows if col < len(r) and r[col] not in (None, "")]
-        if values and all(isinstance(v, str) and _units(v) <= 4 for v in values):
+        if values and all(isinstance(v, str) and display_units(v) <= 4 for v in values):
             short.add(col)
     return short
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from copy import copy
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -13,7 +15,8 @@ __all__ = [
     "FIXED_FILL", "MISSING_FILL", "ERROR_FILL", "WARNING_FILL", "THIN_BORDER", "WRAP_TOP", "CENTER",
     "SUBTITLE_FONT", "NOTE_FONT", "COUNT_FONT", "DONE_FONT", "SECTION_FILL", "UNLOCKED", "LOCKED",
     "BAR_FILL", "BAR_FONT", "LATE_FILL", "LATE_FONT", "CURRENT_YEAR_HEADER_FILL", "CURRENT_YEAR_SIDE",
-    "style_header_row", "setup_print", "set_widths", "protect_sheet", "text_lines",
+    "style_header_row", "setup_print", "set_widths", "protect_sheet", "text_lines", "display_units",
+    "line_capacity",
 ]
 
 FONT_NAME = "游ゴシック"
@@ -90,14 +93,24 @@ def protect_sheet(ws: Worksheet) -> None:
     protection.selectUnlockedCells = False
 
 
+# Characters two units wide: CJK and full-width forms (U+2E80 on), and the symbols plans use before them.
+_WIDE = re.compile("[\u2e80-\U0010ffff①②③④⑤⑥⑦⑧⑨⑩・、。（）「」【】〜～－]")
+
+
+def display_units(text: str) -> int:
+    """Display width in Excel character units: full-width characters count double."""
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
+
+
+def line_capacity(width: float) -> int:
+    """Display units one line of a wrapped cell ``width`` wide holds (less the cell's padding)."""
+    return max(int(width - 1.5), 1)
+
+
 def text_lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` characters wide (full-width counts double)."""
-    capacity = max(width - 1.5, 1.0)
-    total = 0
-    for paragraph in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E7F or ch in "①②③④⑤⑥⑦⑧⑨⑩・、。（）「」" else 1 for ch in paragraph)
-        total += max(1, -(-int(units) // int(capacity)))
-    return total
+    capacity = line_capacity(width)
+    return sum(max(1, -(-display_units(paragraph) // capacity)) for paragraph in str(text).split("\n"))
 
 
 # Consolidated report: grades and achievement in Excel's own good / neutral / bad colours.
