@@ -27,7 +27,13 @@ __all__ = ["STATUS_CSV_HEADERS", "GRADES_CSV_HEADERS", "KPI_CSV_HEADERS", "EFFEC
 STATUS_CSV_HEADERS = ("項目ID", "重点項目", "取組", "改革項目", "所管課", "取組状況", "今後の課題・方向性")
 
 
+class _Percent(str):
+    """A ratio written as 58.3% (or -12.5%): a number in text form, never taken for a formula."""
+
+
 def _field(value: object) -> object:
+    if isinstance(value, _Percent):
+        return str(value)
     if isinstance(value, str):
         return neutralize(" ".join(value.splitlines()))
     return "" if value is None else value
@@ -74,7 +80,7 @@ def _year_columns(header: list[str], year: int) -> list[tuple[int, int]]:
 
 
 def _rate(value: object) -> object:
-    return f"{value * 100:.1f}%" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+    return _Percent(f"{value * 100:.1f}%") if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
 
 
 def kpi_records(table: FinanceTable, year: int) -> list[list[object]]:

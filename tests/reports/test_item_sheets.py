@@ -238,3 +238,11 @@ def test_sheet_names_are_valid_and_unique_whatever_the_item_id():
     assert names[0] == "1-(1)-1" and names[1] == "_A__1_2__" and names[3] == "a1_2"  # Excel ignores case
     assert names[4] != INDEX_SHEET and all(len(n) <= 31 and n and not n.startswith("'") for n in names)
     assert len({n.casefold() for n in names}) == len(names)
+
+
+def test_a_negative_rate_stays_a_number_while_formula_like_text_is_neutralized(tmp_path):
+    from addin.reports.opendata import _rate, write_csv
+
+    path = write_csv(tmp_path / "x.csv", ("達成率", "備考"), [[_rate(-0.125), "-悪化"], [_rate(0.5), "=1+1"]])
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.reader(handle))[1:] == [["-12.5%", "'-悪化"], ["50.0%", "'=1+1"]]
