@@ -40,6 +40,7 @@ from addin.xlsx.styles import (
     TOTAL_FILL,
     WRAP_TOP,
     display_units,
+    text_lines,
 )
 from addin.xlsx.tables import header_key
 from addin.xlsx.writer import ReportBook, ReportSheet
@@ -250,14 +251,8 @@ def fit_widths(needs: Sequence[float], mins: Sequence[float], min_scale: float =
     return [math.floor(w * 2) / 2 for w in capped(low)]
 
 
-def _lines(text: str, width: float) -> int:
-    """Lines of wrapped text in Excel: a 10 pt full-width character is 13.3 px, 1.9 units of 7 px."""
-    capacity = max(width - 0.5, 1.0)
-    return sum(max(1, math.ceil(display_units(part) * 0.95 / capacity)) for part in text.split("\n"))
-
-
 def _height(texts: Sequence[str], widths: Sequence[float]) -> float | None:
-    lines = max((_lines(text, w) for text, w in zip(texts, widths)), default=1)
+    lines = max((text_lines(text, w) for text, w in zip(texts, widths)), default=1)
     return min(lines, 40) * _LINE_POINTS + 3 if lines > 1 else None
 
 
@@ -268,7 +263,7 @@ def _escape(text: str) -> str:
 def _banner(sheet: ReportSheet, row: int, text: str, style, widths: Sequence[float], points: float) -> None:
     """One line of text across the table's width, wrapped when the page is too narrow for it."""
     total = sum(widths) * BODY_POINTS / points
-    lines = _lines(text, total)
+    lines = text_lines(text, total)
     if lines > 1 or points > BODY_POINTS:
         sheet.height(row, lines * points * 1.5 + 2)
     if len(widths) > 1:
