@@ -5,13 +5,20 @@ Numbers are checked against sums of what the test itself typed into the forms, n
 
 from __future__ import annotations
 
+import csv
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
 from cycle import CONBINI, EFFECT_TARGETS, R8, R9, R10, build_cycle, report_json
+from records import small_plan, store_year, submission
 
 from addin.cli import cli
+from addin.consolidation.effects import YearEffect
+from addin.consolidation.history import History
+from addin.consolidation.summary import summarize
 from addin.plan.reader import read_plan
+from addin.reports.finance import export_finance
 
 
 @pytest.fixture(scope="module")
@@ -147,10 +154,6 @@ def test_effects_sheet_has_every_breakdown_the_kinds_apart_and_a_table_by_depart
 
 
 def test_finance_csv_keeps_the_estimate_the_workbook_shows_with_a_mark(cycle, tmp_path):
-    import csv
-
-    from addin.reports.finance import export_finance
-
     export_finance(cycle["tmp"] / "出力" / "集約_R9.xlsx", tmp_path / "財政課_R9.xlsx", tmp_path / "csv")
     with open(tmp_path / "csv" / "効果額推移_R9.csv", encoding="utf-8-sig", newline="") as handle:
         records = list(csv.reader(handle))
@@ -163,3 +166,18 @@ def test_finance_csv_keeps_the_estimate_the_workbook_shows_with_a_mark(cycle, tm
     assert "見込みを含む年度" not in names  # on paper the ＊ says it
     row = next(r for r in ws.iter_rows() if r[1].value == "2-(1)-1")
     assert "＊" in row[names.index("R9実績")].number_format
+
+
+def test_a_later_consolidation_of_the_same_year_turns_an_estimate_into_confirmed(tmp_path):
+    plan, db, item = small_plan(), tmp_path / "reform.db", "2-(1)-1"
+
+    def r8(amount, certainty):
+        store_year(db, plan, R8, [submission(plan, "税務課", R8, {item: {"effect": amount, "effect_kind": "歳入確保",
+                                                                       "certainty": certainty, "basis": "寄附額"}})], [])
+        with History(db) as history:
+            parts = history.effect_parts(plan.settings.plan_name)
+        [result] = [r for r in summarize(plan, R9, [], effect_history=parts).items if r.item.item_id == item]
+        return result.trend.by_year[R8]
+
+    assert r8(500, "見込み") == YearEffect(None, 500, True)
+    assert r8(520, "確定") == YearEffect(None, 520, False)  # R8 consolidated again after the 決算: no longer ＊
