@@ -67,8 +67,8 @@ def load_plan_history(db: str | os.PathLike, plan_name: str, year: int) -> PlanH
     """Read the plan and every item's record of ``year`` from the history database; ReformError in Japanese."""
     db = Path(db)
     if not db.is_file():  # opening would create an empty database
-        raise ReformError(f"履歴データベース {db} がありません。集約結果と同じフォルダの reform.db を置くか、"
-                          "--db で指定してください。")
+        raise ReformError(f"履歴データベース {db} がありません。集約したときにできる reform.db が必要です"
+                          "（集約結果と同じフォルダに置くか、コマンドでは --db で場所を指定してください）。")
     with History(db) as history:
         stored = history.plan_snapshot(plan_name, year)
         if stored is None:
