@@ -22,7 +22,8 @@ from addin.reports.publication import PublicItem
 from addin.vocab import EFFECT_CONFIRMED, EFFECT_ESTIMATED
 
 __all__ = ["STATUS_CSV_HEADERS", "GRADES_CSV_HEADERS", "KPI_CSV_HEADERS", "EFFECTS_CSV_HEADERS", "write_status_csv",
-           "write_grades_csv", "write_table_csvs", "kpi_records", "effect_records", "history_effect_records", "history_kpi_records", "write_csv"]
+           "write_grades_csv", "write_table_csvs", "kpi_records", "effect_records", "history_effect_records",
+           "history_kpi_records", "write_csv"]
 
 STATUS_CSV_HEADERS = ("項目ID", "重点項目", "取組", "改革項目", "所管課", "取組状況", "今後の課題・方向性")
 
