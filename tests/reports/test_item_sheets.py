@@ -246,3 +246,23 @@ def test_a_negative_rate_stays_a_number_while_formula_like_text_is_neutralized(t
     path = write_csv(tmp_path / "x.csv", ("達成率", "備考"), [[_rate(-0.125), "-悪化"], [_rate(0.5), "=1+1"]])
     with open(path, encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle))[1:] == [["-12.5%", "'-悪化"], ["50.0%", "'=1+1"]]
+
+
+def test_a_merged_items_department_reports_on_the_sheet_of_the_item_it_joined(tmp_path):
+    plan = small_plan()
+    plan = replace(plan, items=[replace(i, state="統合", end_year=2026, merged_into="1-(1)-1")
+                                if i.item_id == "1-(1)-2" else i for i in plan.items])
+    r8, r9 = plan.in_year(2026), plan.in_year(2027)
+    db = tmp_path / "reform.db"
+    store_year(db, plan, 2026, [submission(r8, d, 2026) for d in r8.departments], [])
+    subs = [submission(r9, d, 2027, {"1-(1)-1": {"status": f"統合後の取組（{d}）"}}) for d in r9.departments]
+    store_year(db, plan, 2027, subs, [])
+    with History(db) as history:
+        history.store_plan(plan.settings.plan_name, 2027, plan.fingerprint, plan_workbook_bytes(plan))
+    report = write_report(summarize(r9, 2027, subs), tmp_path / "集約_R9.xlsx")
+    book = next(p for p in publish(report, tmp_path / "公表", made=MADE).paths if p.name == "個票_R9.xlsx")
+    wb = openpyxl.load_workbook(book)
+    assert "1-(1)-2" not in wb.sheetnames  # merged at the end of R8: no sheet of its own in R9
+    rows = _sheet_rows(wb["1-(1)-1"])
+    assert ["R9", "税務課", "統合後の取組（税務課）"] in [r[:3] for r in rows]  # 1-(1)-2's department, under 統合先
+    assert "税務課" in _row(rows, "実施担当")[1]  # the plan as R9 sees it: 統合先 with the merged item's departments
