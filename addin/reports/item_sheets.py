@@ -21,6 +21,7 @@ from addin.consolidation.effects import EffectTrend
 from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_date
 from addin.reports.common import ROW_LINES, header_cells, number_format, number_text, row_height, row_pieces
 from addin.reports.effect_trend import ESTIMATE_FORMAT
+from addin.reports.gantt import MARKER
 from addin.reports.item_history import ItemRecord, PlanHistory
 from addin.reports.publication import PublicItem
 from addin.xlsx.styles import (AMOUNT_FORMAT, BAR_FILL, BODY_FONT, BOLD_FONT, CENTER, CURRENT_YEAR_HEADER_FILL,
@@ -177,8 +178,9 @@ def _schedule(s: _Sheet, record: ItemRecord) -> None:
         s.span(1, 2, bar.label, s.body)
         for y in s.years:
             inside = bar.start <= y <= bar.end
-            s.sheet.write(s.row, s.col(y), "", s.year_style(y, s.bar if inside else s.center,
-                                                               s.bar_current if inside else s.current))
+            # ● as in the 工程表: the bar still shows on a black-and-white print
+            s.sheet.write(s.row, s.col(y), MARKER if inside else "", s.year_style(y, s.bar if inside else s.center,
+                                                                               s.bar_current if inside else s.current))
         period = format_fiscal_year(bar.start) + ("" if bar.start == bar.end else f"～{format_fiscal_year(bar.end)}")
         s.span(s.last - 1, s.last, period, s.center)
         s.row += 1
