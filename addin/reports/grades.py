@@ -9,7 +9,7 @@ from addin.vocab import GRADES
 from addin.xlsx.styles import BODY_FONT, BOLD_FONT, CENTER, PERCENT_FORMAT, SUBTOTAL_FILL, TOTAL_FILL, WRAP_TOP
 from addin.xlsx.writer import ReportBook, ReportSheet
 
-__all__ = ["GRADES_SHEET", "GRADES_HEADERS", "GRADE_MEANINGS", "add_grades_sheet"]
+__all__ = ["GRADES_SHEET", "GRADES_HEADERS", "GRADE_MEANINGS", "grade_legend", "add_grades_sheet"]
 
 GRADES_SHEET = "評価集計"
 GRADES_HEADERS = ("区分", "重点項目", "取組", "項目数", "A", "B", "C", "-", "未提出", "A割合", "B割合", "C割合", "-割合")
@@ -20,6 +20,13 @@ GRADE_MEANINGS = (
     ("C", "実施した取組の効果が薄い、又は取組内容に疑義がある（取組内容の見直しを含めて担当課へフィードバック）"),
     ("-", "当該年度に評価の対象となる取組がない（実施時期外など）"),
 )
+
+
+def grade_legend() -> str:
+    """評価 A：…　B：… in one line of text, for a public document whose reader has no criteria sheet."""
+    return "評価　" + "　".join(f"{grade}：{meaning}" for grade, meaning in GRADE_MEANINGS)
+
+
 _WIDTHS = (8, 30, 30, 8, 6, 6, 6, 6, 8, 8, 8, 8, 8)
 
 

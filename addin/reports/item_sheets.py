@@ -22,6 +22,7 @@ from addin.fiscal import format_fiscal_year, format_fiscal_year_long, japanese_d
 from addin.reports.common import ROW_LINES, header_cells, number_format, number_text, row_height, row_pieces
 from addin.reports.effect_trend import ESTIMATE_FORMAT
 from addin.reports.gantt import MARKER
+from addin.reports.grades import grade_legend
 from addin.reports.item_history import ItemRecord, PlanHistory
 from addin.reports.publication import PublicItem
 from addin.xlsx.styles import (AMOUNT_FORMAT, BAR_FILL, BODY_FONT, BOLD_FONT, CENTER, CURRENT_YEAR_HEADER_FILL,
@@ -247,6 +248,10 @@ def _grades(s: _Sheet, grades: dict[int, str | None]) -> None:
     for y in s.years:
         s.sheet.write(s.row, s.col(y), grades.get(y) if y <= s.year else None, s.year_style(y, s.center, s.current))
     s.span(s.last - 1, s.last, None, s.center)
+    s.row += 1
+    legend = grade_legend()
+    s.fit([(legend, s.width(1, s.last))])
+    s.span(1, s.last, legend, s.note)
     s.row += 1
 
 

@@ -21,6 +21,7 @@ from addin.forms.layout import RESPONSE
 from addin.reports.common import header_cells, row_height, split_row
 from addin.reports.finance import ReportError
 from addin.reports.finance_book import ReportInfo
+from addin.reports.grades import grade_legend
 from addin.reports.previous import cell_text
 from addin.reports.workbook import PLAN_HEADERS, PLAN_SHEET, SETTINGS_SHEET
 from addin.reports.status import (COMMITTEE_COMMENT, COMMITTEE_GRADE, FINAL_GRADE, OVERRIDE_COMMENT, OVERRIDE_GRADE,
@@ -196,11 +197,21 @@ def _fill(book: ReportBook, items: list[PublicItem], plan_name: str, year: int, 
     grade = book.style(font=BODY_FONT, alignment=CENTER, border=THIN_BORDER)
     headers = public_headers(year)
     if comments:
-        grouped_sheet(book, "取組状況", title, made, (*headers, COMMENTS_HEADER), _WIDTHS_WITH_COMMENTS, items,
-                      lambda item: [*_item_row(item), item.comments() or None], [body] * (len(headers) - 1) + [grade, body])
+        sheet, last = grouped_sheet(book, "取組状況", title, made, (*headers, COMMENTS_HEADER), _WIDTHS_WITH_COMMENTS,
+                                    items, lambda item: [*_item_row(item), item.comments() or None],
+                                    [body] * (len(headers) - 1) + [grade, body])
+        widths = _WIDTHS_WITH_COMMENTS
     else:
-        grouped_sheet(book, "取組状況", title, made, headers, _WIDTHS, items, _item_row,
-                      [body] * (len(headers) - 1) + [grade])
+        sheet, last = grouped_sheet(book, "取組状況", title, made, headers, _WIDTHS, items, _item_row,
+                                    [body] * (len(headers) - 1) + [grade])
+        widths = _WIDTHS
+    # What A, B, C and - mean, below the list: the public has no criteria sheet.
+    legend = grade_legend()
+    height = row_height([legend], [sum(widths)])
+    if height:
+        sheet.height(last + 2, height)
+    sheet.merge(f"A{last + 2}:{get_column_letter(len(widths))}{last + 2}", legend,
+                book.style(font=BODY_FONT, alignment=WRAP_TOP))
 
 
 def write_status_list(items: list[PublicItem], info: ReportInfo, out_dir: str | os.PathLike,

@@ -96,6 +96,7 @@ def test_the_item_sheet_shows_every_year_against_its_targets(published, cycle):
         | {(y, d) for (i, d) in cycle["typed9"] if i == "1-(1)-1" for y in ["R9"]}
     grades = _row(rows, "評価（確定）")
     assert grades[col["R8"]] == "B" and grades[col["R9"]] == "B"
+    assert rows[rows.index(grades) + 1][0].startswith("評価　A：")  # the grades' meaning under them
     schedule = rows[rows.index(_row(rows, "工程")) + 2]  # heading, header, then the bar: no 工程 rows, its own years
     assert [schedule[col[y]] for y in ("R8", "R9", "R10", "R11", "R12")] == ["●"] * 5 and schedule[-2] == "R8～R12"
 

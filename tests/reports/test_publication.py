@@ -56,6 +56,8 @@ def test_status_list_has_the_public_columns_only(published):
     for name in INTERNAL:
         assert name in STATUS_HEADERS or name == "自己評価"
         assert name not in header
+    legend = rows[-1][0]  # below the list, what each grade means: the public has no criteria sheet
+    assert legend.startswith("評価　A：") and all(f"{g}：" in legend for g in GRADES)
 
 
 def test_status_list_is_grouped_under_heading_rows(published, plan):
