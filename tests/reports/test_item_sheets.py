@@ -269,3 +269,18 @@ def test_a_merged_items_department_reports_on_the_sheet_of_the_item_it_joined(tm
     rows = _sheet_rows(wb["1-(1)-1"])
     assert ["R9", "税務課", "統合後の取組（税務課）"] in [r[:3] for r in rows]  # 1-(1)-2's department, under 統合先
     assert "税務課" in _row(rows, "実施担当")[1]  # the plan as R9 sees it: 統合先 with the merged item's departments
+
+
+@needs_soffice
+def test_a_report_saved_again_by_a_spreadsheet_program_publishes_the_same(published, cycle, tmp_path):
+    # The secretariat types the committee's grades into the report and saves it: hidden sheets, shared strings
+    # and styles are the program's own afterwards.
+    saved = hostile.convert(shutil.copy(cycle["tmp"] / "出力" / "集約_R9.xlsx", tmp_path / "集約_R9.xlsx"), "xlsx",
+                            tmp_path / "saved", tmp_path / "profile")
+    again = publish(saved, tmp_path / "公表", made=MADE, db=cycle["db"])
+    assert again.notes == [] and sorted(p.name for p in again.paths) == sorted(p.name for p in published.paths)
+    for name in ("取組状況_R9.csv", "評価_R9.csv", "KPI_R9.csv", "効果額_R9.csv"):
+        assert (tmp_path / "公表" / name).read_bytes() == next(p for p in published.paths if p.name == name).read_bytes()
+    before = _sheet_rows(openpyxl.load_workbook(next(p for p in published.paths if p.name == "個票_R9.xlsx"))["1-(1)-1"])
+    after = _sheet_rows(openpyxl.load_workbook(tmp_path / "公表" / "個票_R9.xlsx")["1-(1)-1"])
+    assert after == before
