@@ -74,7 +74,7 @@ class Settings:
     deadline: object = None
     submit_to: str | None = None
     contact: str | None = None
-    # 事務局コメント and 委員会意見 in the public 個票 (the committee's 評価シート always has them).
+    # 事務局コメント and 委員会意見 in 公表_取組状況 and 個票 (the committee's 評価シート always has them).
     publish_comments: bool = False
     backup_keep: int = KEEP  # backups of the report and of the history database kept, oldest removed first
 

@@ -52,9 +52,7 @@ def build_plan_workbook(plan: Plan) -> Workbook:
     ]
     settings = _table_sheet(wb, S.SETTINGS_SHEET, S.SETTINGS_HEADERS, settings_rows, [16, 60])
     comments_row = 2 + [r[0] for r in settings_rows].index("コメントの公表")
-    rule = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
-    rule.add(f"B{comments_row}")
-    settings.add_data_validation(rule)
+    _choices(settings, "B", (YES, NO), ref=f"B{comments_row}")
     item_rows = [[i.item_id, i.pillar, i.area, i.number, i.name, "○" if i.continuing else None, i.content,
                   i.actions, "\n".join(i.in_charge), i.state, _year(i.start_year), _year(i.end_year), i.merged_into,
                   i.repeat_of] for i in plan.items]
@@ -95,10 +93,10 @@ def _number_format(ws, first_col: int, last_col: int) -> None:
             cell.number_format = "#,##0.##"
 
 
-def _choices(ws, column: str, choices: tuple[str, ...]) -> None:
-    """A dropdown of ``choices`` in a column (blank allowed: every one of these columns is optional)."""
+def _choices(ws, column: str, choices: tuple[str, ...], ref: str | None = None) -> None:
+    """A dropdown of ``choices`` in a column, or in the cells ``ref`` (blank allowed: every one is optional)."""
     rule = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True)
-    rule.add(f"{column}2:{column}1000")
+    rule.add(ref or f"{column}2:{column}1000")
     ws.add_data_validation(rule)
 
 
