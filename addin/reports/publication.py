@@ -80,21 +80,27 @@ def status_list_name(year: int) -> str:
     return f"公表_取組状況_{format_fiscal_year(year)}.xlsx"
 
 
-def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
-    """The items of the report's 取組状況一覧, in report order, public columns only."""
+def _report_sheets(path: Path, names: tuple[str, ...]) -> dict[str, list[list[object]]]:
+    """The rows of each of the report's sheets ``names`` that it has (one opening, hardened reader)."""
     from addin.xlsx.guard import open_calamine, reading
 
-    path = Path(path)
     try:
-        book = open_calamine(path, sheets=(STATUS_SHEET, PLAN_SHEET))
-        if STATUS_SHEET not in book.sheet_names:
-            raise ReportError(f"{path}: シート「{STATUS_SHEET}」がありません。reform consolidate で作った集約結果を指定してください。")
+        book = open_calamine(path, sheets=names)
         with reading(path):
-            rows = book.get_sheet_by_name(STATUS_SHEET).to_python(skip_empty_area=False)
+            return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    for name in names if name in book.sheet_names}
     except UnreadableWorkbook as exc:
         raise ReportError(f"{path}: 集約結果を開けません。{exc.reason}") from exc
-    plan = _plan_texts(book, path)
-    table = find_table(rows, _READ, _OPTIONAL)
+
+
+def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
+    """The items of the report's 取組状況一覧, in report order, public columns only."""
+    path = Path(path)
+    sheets = _report_sheets(path, (STATUS_SHEET, PLAN_SHEET))
+    if STATUS_SHEET not in sheets:
+        raise ReportError(f"{path}: シート「{STATUS_SHEET}」がありません。reform consolidate で作った集約結果を指定してください。")
+    plan = _plan_texts(sheets.get(PLAN_SHEET))
+    table = find_table(sheets[STATUS_SHEET], _READ, _OPTIONAL)
     if table is None:
         raise ReportError(f"{path}: シート「{STATUS_SHEET}」に見出し（{'、'.join(_READ)}）の行が見つかりません。"
                           "reform consolidate で作った集約結果を指定してください。")
@@ -115,29 +121,13 @@ def read_public_items(path: str | os.PathLike) -> list[PublicItem]:
 
 def read_report_settings(path: str | os.PathLike) -> dict[str, str]:
     """The plan settings the report was made with (its hidden 設定 sheet); {} for a report made before it existed."""
-    from addin.xlsx.guard import open_calamine, reading
-
-    path = Path(path)
-    try:
-        book = open_calamine(path, sheets=(SETTINGS_SHEET,))
-        if SETTINGS_SHEET not in book.sheet_names:
-            return {}
-        with reading(path):
-            rows = book.get_sheet_by_name(SETTINGS_SHEET).to_python(skip_empty_area=False)
-    except UnreadableWorkbook as exc:
-        raise ReportError(f"{path}: 集約結果を開けません。{exc.reason}") from exc
+    rows = _report_sheets(Path(path), (SETTINGS_SHEET,)).get(SETTINGS_SHEET, [])
     return {cell_text(row[0]): cell_text(row[1]) for row in rows[1:] if len(row) >= 2 and cell_text(row[0])}
 
 
-def _plan_texts(book, path: Path) -> dict[str, dict[str, str]]:
+def _plan_texts(rows: list[list[object]] | None) -> dict[str, dict[str, str]]:
     """項目ID → 推進内容 and 主な取組 from the report's hidden plan sheet; {} in a report made before it existed."""
-    from addin.xlsx.guard import reading
-
-    if PLAN_SHEET not in book.sheet_names:
-        return {}
-    with reading(path):
-        rows = book.get_sheet_by_name(PLAN_SHEET).to_python(skip_empty_area=False)
-    table = find_table(rows, PLAN_HEADERS)
+    table = find_table(rows, PLAN_HEADERS) if rows else None
     if table is None:
         return {}
     return {cell_text(table.value(row, "項目ID")): {name: cell_text(table.value(row, name)) for name in PLAN_HEADERS[1:]}

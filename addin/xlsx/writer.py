@@ -261,17 +261,16 @@ class ReportSheet:
     def link(self, row: int, col: int, target: str, location: str | None, text: str, style: Any = None,
              tooltip: str | None = None) -> None:
         """A cell linking to another file (``target``, relative to the report) at ``location``."""
-        url = f"external:{target}" + (f"#{location}" if location else "")
-        # Past Excel's limit the cell keeps its text without a link.
-        if self._links < MAX_LINKS and self.ws.write_url(row - 1, col - 1, url, style, text, tooltip) >= 0:
-            self._links += 1
-            return
-        self.write(row, col, text, style)
+        self._url(row, col, f"external:{target}" + (f"#{location}" if location else ""), text, style, tooltip)
 
     def link_sheet(self, row: int, col: int, sheet: str, text: str, style: Any = None) -> None:
         """A cell linking to cell A1 of another sheet of this workbook (an internal link: no file involved)."""
         quoted = sheet.replace("'", "''")
-        if self._links < MAX_LINKS and self.ws.write_url(row - 1, col - 1, f"internal:'{quoted}'!A1", style, text) >= 0:
+        self._url(row, col, f"internal:'{quoted}'!A1", text, style)
+
+    def _url(self, row: int, col: int, url: str, text: str, style: Any, tooltip: str | None = None) -> None:
+        # Past Excel's limit the cell keeps its text without a link.
+        if self._links < MAX_LINKS and self.ws.write_url(row - 1, col - 1, url, style, text, tooltip) >= 0:
             self._links += 1
             return
         self.write(row, col, text, style)
