@@ -168,21 +168,29 @@ def run_demo(out_dir: str | Path) -> list[Path]:
     written: list[Path] = [write_plan(plan, out / "計画.xlsx")]
     written += _run_year(plan, data, out)
     written += _committee_review(plan, data, out)
+    written += _publish(out, data.year)  # after the committee: its grade is the final one the public sees
     second = second_year_data(data)
     revised = read_plan(write_plan(revise_plan(plan, data), out / f"計画_{format_fiscal_year(second.year)}.xlsx"))
     written.append(revised.source)
     written += _run_year(revised, second, out)
+    written += _publish(out, second.year)
     return written
 
 
+def _publish(out: Path, year: int) -> list[Path]:
+    from addin.jobs.publish import publish
+
+    label = format_fiscal_year(year)
+    return publish(out / f"集約_{label}.xlsx", out / f"公表_{label}").paths
+
+
 def _run_year(plan: Plan, data: DemoData, out: Path) -> list[Path]:
-    """One year of the cycle: forms, the departments' answers, validation, consolidation, finance, publication."""
+    """One year of the cycle: forms, the departments' answers, validation, consolidation, finance."""
     from openpyxl import load_workbook
 
     from addin.forms.fill import fill_department_workbook
     from addin.jobs.generate import generate_forms
     from addin.jobs.validate import validate_and_report
-    from addin.jobs.publish import publish
     from addin.reports.finance import export_finance
 
     year = data.year
@@ -210,7 +218,6 @@ def _run_year(plan: Plan, data: DemoData, out: Path) -> list[Path]:
     result = _consolidate(plan, data, out)
     written += [result.report_path, out / f"集約_{label}.json", result.db_path]
     written += export_finance(result.report_path, out / f"財政課_{label}.xlsx", out / f"財政課CSV_{label}")
-    written += publish(result.report_path, out / f"公表_{label}").paths
     return written
 
 
@@ -229,7 +236,6 @@ def _committee_review(plan: Plan, data: DemoData, out: Path) -> list[Path]:
     from openpyxl import load_workbook
 
     from addin.forms.fill import fill_sheet
-    from addin.jobs.publish import publish
     from addin.reports.status import COMMITTEE_COMMENT, COMMITTEE_GRADE, STATUS_SHEET
 
     review = data.second_year["committee"]
@@ -239,5 +245,4 @@ def _committee_review(plan: Plan, data: DemoData, out: Path) -> list[Path]:
                                                                COMMITTEE_COMMENT: review["comment"]}})
     atomic_write(report, wb.save)
     result = _consolidate(plan, data, out)
-    # Published again: the committee's grade is the final one the public sees.
-    return [result.report_path, *publish(result.report_path, out / f"公表_{format_fiscal_year(data.year)}").paths]
+    return [result.report_path]
