@@ -71,21 +71,27 @@ class _Sheet:
         self.sheet.widths(dict(enumerate(self.widths, start=1)))
         self.body = book.style(font=BODY_FONT, alignment=WRAP_TOP, border=THIN_BORDER)
         self.label = book.style(font=BOLD_FONT, alignment=WRAP_TOP, border=THIN_BORDER, fill=SECTION_FILL)
-        self.center = book.style(font=BODY_FONT, alignment=CENTER, border=THIN_BORDER)
-        self.current = book.style(font=BODY_FONT, alignment=CENTER, border=_CURRENT)
-        self.bar = book.style(font=BODY_FONT, alignment=CENTER, border=THIN_BORDER, fill=BAR_FILL)
-        self.bar_current = book.style(font=BODY_FONT, alignment=CENTER, border=_CURRENT, fill=BAR_FILL)
-        self.amount = book.style(font=BODY_FONT, border=THIN_BORDER, number_format=AMOUNT_FORMAT)
-        self.amount_current = book.style(font=BODY_FONT, border=_CURRENT, number_format=AMOUNT_FORMAT)
-        self.estimate = book.style(font=BODY_FONT, border=THIN_BORDER, number_format=ESTIMATE_FORMAT)
-        self.estimate_current = book.style(font=BODY_FONT, border=_CURRENT, number_format=ESTIMATE_FORMAT)
+        self.center = self.centred()
         self.rate = book.style(font=BODY_FONT, border=THIN_BORDER, number_format=PERCENT_FORMAT)
         self.note = book.style(font=_NOTE_FONT, alignment=WRAP_TOP)
 
-    def number(self, value: object, framed: bool = False):
-        """A number cell: whole numbers without, fractions with decimals; framed in this year's column."""
-        border = _CURRENT if framed else THIN_BORDER
-        return self.book.style(font=BODY_FONT, border=border, number_format=number_format(value))
+    # Cell styles of a year column are framed in this year's column (``year`` None: not a year column).
+    def _border(self, year: int | None):
+        return _CURRENT if year == self.year else THIN_BORDER
+
+    def centred(self, year: int | None = None, fill=None):
+        """A centred cell (a grade, a ● of the 工程), with ``fill`` if given."""
+        return self.book.style(font=BODY_FONT, alignment=CENTER, border=self._border(year),
+                               **({"fill": fill} if fill else {}))
+
+    def amount(self, year: int | None = None, estimate: bool = False):
+        """A 千円 cell, marked ＊ when it holds a 見込み."""
+        return self.book.style(font=BODY_FONT, border=self._border(year),
+                               number_format=ESTIMATE_FORMAT if estimate else AMOUNT_FORMAT)
+
+    def number(self, value: object, year: int | None = None):
+        """A number cell: whole numbers without, fractions with decimals."""
+        return self.book.style(font=BODY_FONT, border=self._border(year), number_format=number_format(value))
 
     def col(self, year: int) -> int:
         return 3 + self.years.index(year)
@@ -152,9 +158,6 @@ class _Sheet:
             self.span(self.last - 1, self.last, totals[0] or None, style)
         self.row += 1
 
-    def year_style(self, year: int, plain, framed):
-        return framed if year == self.year else plain
-
 
 def _basics(s: _Sheet, record: ItemRecord, plan_name: str, year: int) -> None:
     found = record.item
@@ -180,8 +183,7 @@ def _schedule(s: _Sheet, record: ItemRecord) -> None:
         for y in s.years:
             inside = bar.start <= y <= bar.end
             # ● as in the 工程表: the bar still shows on a black-and-white print
-            s.sheet.write(s.row, s.col(y), MARKER if inside else "", s.year_style(y, s.bar if inside else s.center,
-                                                                               s.bar_current if inside else s.current))
+            s.sheet.write(s.row, s.col(y), MARKER if inside else "", s.centred(y, BAR_FILL if inside else None))
         period = format_fiscal_year(bar.start) + ("" if bar.start == bar.end else f"～{format_fiscal_year(bar.end)}")
         s.span(s.last - 1, s.last, period, s.center)
         s.row += 1
@@ -213,24 +215,21 @@ def _kpis(s: _Sheet, record: ItemRecord) -> None:
 def _year_values(s: _Sheet, values: dict[int, float | None]) -> None:
     for y in s.years:
         value = values.get(y)
-        s.sheet.write(s.row, s.col(y), value, s.number(value, framed=y == s.year))
+        s.sheet.write(s.row, s.col(y), value, s.number(value, y))
 
 
 def _effects(s: _Sheet, trend: EffectTrend) -> None:
     s.heading("財政効果額（千円）")
     s.year_header("区分", (f"累計（{format_fiscal_year(s.year)}まで）", "達成率"))
-    rows = (("目標", [(y, e.target, False) for y, e in sorted(trend.by_year.items())], trend.cumulative_target, None),
-            ("実績", [(y, e.actual, e.estimate) for y, e in sorted(trend.by_year.items()) if y <= s.year],
-             trend.cumulative_actual, trend.achievement))
-    for label, cells, total, rate in rows:
+    rows = (("目標", {y: (e.target, False) for y, e in trend.by_year.items()}, trend.cumulative_target, False, None),
+            ("実績", {y: (e.actual, e.estimate) for y, e in trend.by_year.items() if y <= s.year},
+             trend.cumulative_actual, trend.cumulative_estimate, trend.achievement))
+    for label, cells, total, total_estimate, rate in rows:
         s.span(1, 2, label, s.label)
         for y in s.years:
-            s.sheet.write(s.row, s.col(y), None, s.year_style(y, s.amount, s.amount_current))
-        for y, value, estimate in cells:
-            style = s.year_style(y, s.estimate, s.estimate_current) if estimate else \
-                s.year_style(y, s.amount, s.amount_current)
-            s.sheet.write(s.row, s.col(y), value, style)
-        s.sheet.write(s.row, s.last - 1, total, s.estimate if label == "実績" and trend.cumulative_estimate else s.amount)
+            value, estimate = cells.get(y, (None, False))
+            s.sheet.write(s.row, s.col(y), value, s.amount(y, estimate))
+        s.sheet.write(s.row, s.last - 1, total, s.amount(estimate=total_estimate))
         s.sheet.write(s.row, s.last, rate, s.rate)
         s.row += 1
     note = "＊は見込み額。空欄は報告・目標のない年度。"
@@ -246,7 +245,7 @@ def _grades(s: _Sheet, grades: dict[int, str | None]) -> None:
     s.year_header("区分", ("", ""))
     s.span(1, 2, "評価（確定）", s.label)
     for y in s.years:
-        s.sheet.write(s.row, s.col(y), grades.get(y) if y <= s.year else None, s.year_style(y, s.center, s.current))
+        s.sheet.write(s.row, s.col(y), grades.get(y) if y <= s.year else None, s.centred(y))
     s.span(s.last - 1, s.last, None, s.center)
     s.row += 1
     legend = grade_legend()
