@@ -36,9 +36,10 @@ def trend_headers(summary: Consolidation) -> list[str]:
 
 def _row(kind: str, item_id: str | None, name: str, trend: EffectTrend) -> list[object]:
     values: list[object] = [kind, item_id, name]
-    for _year, effect in sorted(trend.by_year.items()):
+    years = sorted(trend.by_year.items())
+    for _year, effect in years:
         values += [effect.target, effect.actual]
-    estimated = [format_fiscal_year(y) for y, e in sorted(trend.by_year.items()) if e.estimate and e.actual is not None]
+    estimated = [format_fiscal_year(y) for y, e in years if e.estimate and e.actual is not None]
     return values + [trend.cumulative_target, trend.cumulative_actual, trend.achievement, trend.period_target,
                      trend.progress, "、".join(estimated) or None]
 

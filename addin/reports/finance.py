@@ -150,8 +150,8 @@ def _table(spec: FinanceSheet, cells: list[list[tuple[object, str]]], path: Path
         if is_department(name):
             for values in body:
                 values[col] = join_departments(values[col])
-    empty = [name for c, name in enumerate(header)
-             if header_key(name) in {header_key(n) for n in spec.drop_if_empty} and all(_blank(v[c]) for v in body)]
+    droppable = {header_key(n) for n in spec.drop_if_empty}
+    empty = [name for c, name in enumerate(header) if header_key(name) in droppable and all(_blank(v[c]) for v in body)]
     while trailing and all(_blank(v) for v in trailing[-1]):
         trailing.pop()
     while trailing and all(_blank(v) for v in trailing[0]):
