@@ -335,8 +335,7 @@ def summarize(plan: Plan, year: int, submissions: list[Submission], rejected: It
             if lead_sub is not None:
                 row = next((k for k in lead_sub.kpis if k.item_id == kpi.item_id and k.name == kpi.name), None)
             actual = row.actual if row is not None else None
-            stored = {**kpi_history.get((kpi.item_id, kpi.old_name), {}), **kpi_history.get(kpi.key, {})} \
-                if kpi.old_name else kpi_history.get(kpi.key, {})  # a renamed KPI keeps its 推移
+            stored = kpi.stored_actuals(kpi_history)  # a renamed KPI keeps its 推移
             history = {y: v for y, v in stored.items() if y != year and y in plan.years}
             history[year] = actual
             earlier = [(y, v) for y, v in sorted(history.items()) if y < year and v is not None]

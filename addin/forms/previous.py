@@ -130,8 +130,7 @@ def kpi_headers(carry: CarryOver | None) -> tuple[str, ...]:
 def write_kpi_row(ws: Worksheet, cols: dict[str, str], row: int, kpi: Kpi, carry: CarryOver,
                   number_format: str) -> None:
     """Every earlier year's actual of the KPI (under its 旧指標名 too), grey."""
-    years = dict(carry.kpi_actuals.get((kpi.item_id, kpi.old_name), {})) if kpi.old_name else {}
-    years.update((y, v) for y, v in carry.kpi_actuals.get(kpi.key, {}).items() if v is not None)
+    years = kpi.stored_actuals(carry.kpi_actuals)
     for year in carry.kpi_years():
         fixed(ws[f"{cols[T.kpi_actual_header(format_fiscal_year(year))]}{row}"], years.get(year), number_format,
               _RIGHT_TOP)

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Mapping
 
 from addin.backup import KEEP
 from addin.fiscal import fiscal_years, format_fiscal_year
@@ -145,6 +146,13 @@ class Kpi:
     def key(self) -> tuple[str, str]:
         """(項目ID, 指標名): what identifies a KPI across files and years."""
         return (self.item_id, self.name)
+
+    def stored_actuals(self, stored: Mapping[tuple[str, str], Mapping[int, float | None]]) -> dict[int, float | None]:
+        """This KPI's actuals by year in a history ``stored`` {(項目ID, 指標名): {year: actual}}: a renamed KPI
+        (旧指標名) keeps the years stored under its old name, unless its own name has a value for them."""
+        years = dict(stored.get((self.item_id, self.old_name), {})) if self.old_name else {}
+        years.update((y, v) for y, v in stored.get(self.key, {}).items() if v is not None or y not in years)
+        return years
 
     def achievement(self, actual: float | None, target: float | None = None) -> float | None:
         """達成率 as a fraction: 改善 = (実績−基準)/(目標−基準); 比率 = 実績/目標 (目標/実績 when lower is better).

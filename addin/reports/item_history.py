@@ -105,8 +105,7 @@ def _snapshot_plan(workbook: bytes) -> Plan:
 
 
 def _kpi_record(plan: Plan, kpi: Kpi, stored: dict, year: int) -> KpiRecord:
-    actuals = dict(stored.get((kpi.item_id, kpi.old_name), {})) if kpi.old_name else {}
-    actuals.update(stored.get(kpi.key, {}))  # a renamed KPI keeps its 推移
+    actuals = kpi.stored_actuals(stored)  # a renamed KPI keeps its 推移
     return KpiRecord(kpi, {y: v for y, v in actuals.items() if y in plan.years and y <= year},
                      {y: plan.year_target(kpi, y) for y in plan.years})
 
